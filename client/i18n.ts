@@ -1,0 +1,165 @@
+// UI strings and the page language. Every key must exist in both languages (the types enforce it).
+import type { Lang } from "../server/protocol.ts";
+
+export const SUPPORTED_LANGS: readonly Lang[] = ["en", "zh-CN"];
+export const LANG_NAMES: Record<Lang, string> = { en: "English", "zh-CN": "简体中文" };
+
+const STORAGE_KEY = "shiplab.lang";
+
+const en = {
+  "app.tagline": "Learn Docker by doing it",
+  "picker.label": "Lesson",
+  "picker.empty": "No lessons",
+  "picker.loading": "Loading…",
+  "lang.label": "Language",
+  "lesson.loading": "Loading the lesson…",
+  "lesson.empty": "There are no lessons yet. Add some to the lessons folder and restart Shiplab — the terminal on the right works anyway.",
+  "lesson.listFailed": "The list of lessons could not be loaded.",
+  "lesson.httpError": "The lesson could not be loaded (HTTP {status}).",
+  "lesson.networkError": "Shiplab's server could not be reached. Check that it is still running, then reload this page.",
+  "lesson.badResponse": "The server's answer could not be read. Reload the page to try again.",
+  "lesson.backToFirst": "Go to the first lesson",
+  "lesson.retry": "Try again",
+  "exercises.heading": "Exercises",
+  "exercises.none": "This lesson has no exercises.",
+  "exercises.check": "Check now",
+  "exercises.checking": "Checking…",
+  "exercises.progress": "{passed} of {total} done",
+  "exercise.passed": "✓ passed",
+  "exercise.notYet": "✗ not yet",
+  "exercise.hints": "Hints ({count})",
+  "code.copy": "Copy",
+  "code.copied": "Copied",
+  "code.copyFailed": "Copy failed",
+  "code.run": "Run",
+  "code.runTitle": "Type this into the terminal",
+  "status.connecting": "Connecting to your sandbox…",
+  "status.connected": "Connected. Waiting for your sandbox…",
+  "status.lost": "Connection lost — reconnecting…",
+  "status.kicked": "The server closed this connection.",
+  "status.reconnect": "Reconnect",
+  "status.connectError": "Could not connect to the server: {message}",
+  "status.notConnected": "Not connected — that was not sent to the terminal.",
+  "state.starting": "Starting",
+  "state.ready": "Ready",
+  "state.reconnected": "Reconnected",
+  "state.shell-exited": "Shell exited",
+  "state.error": "Error",
+  "terminal.label": "Terminal",
+} as const;
+
+export type StringKey = keyof typeof en;
+
+const zhCN: Record<StringKey, string> = {
+  "app.tagline": "动手学 Docker",
+  "picker.label": "课程",
+  "picker.empty": "暂无课程",
+  "picker.loading": "加载中…",
+  "lang.label": "语言",
+  "lesson.loading": "正在加载课程…",
+  "lesson.empty": "还没有课程。请把课程放进 lessons 文件夹并重启 Shiplab —— 右侧的终端仍然可以使用。",
+  "lesson.listFailed": "无法加载课程列表。",
+  "lesson.httpError": "无法加载该课程（HTTP {status}）。",
+  "lesson.networkError": "无法连接到 Shiplab 服务器。请确认它仍在运行，然后刷新本页。",
+  "lesson.badResponse": "无法读取服务器的响应。请刷新页面重试。",
+  "lesson.backToFirst": "前往第一课",
+  "lesson.retry": "重试",
+  "exercises.heading": "练习",
+  "exercises.none": "本课没有练习。",
+  "exercises.check": "立即检查",
+  "exercises.checking": "检查中…",
+  "exercises.progress": "已完成 {passed} / {total}",
+  "exercise.passed": "✓ 已通过",
+  "exercise.notYet": "✗ 尚未完成",
+  "exercise.hints": "提示（{count}）",
+  "code.copy": "复制",
+  "code.copied": "已复制",
+  "code.copyFailed": "复制失败",
+  "code.run": "运行",
+  "code.runTitle": "把这段命令输入到终端",
+  "status.connecting": "正在连接你的沙盒…",
+  "status.connected": "已连接，正在等待沙盒…",
+  "status.lost": "连接已断开 —— 正在重新连接…",
+  "status.kicked": "服务器关闭了此连接。",
+  "status.reconnect": "重新连接",
+  "status.connectError": "无法连接到服务器：{message}",
+  "status.notConnected": "未连接 —— 内容没有发送到终端。",
+  "state.starting": "启动中",
+  "state.ready": "就绪",
+  "state.reconnected": "已重新连接",
+  "state.shell-exited": "Shell 已退出",
+  "state.error": "错误",
+  "terminal.label": "终端",
+};
+
+const STRINGS: Record<Lang, Record<StringKey, string>> = { en, "zh-CN": zhCN };
+
+export function isLang(value: unknown): value is Lang {
+  return typeof value === "string" && (SUPPORTED_LANGS as readonly string[]).includes(value);
+}
+
+/** Maps "zh", "zh-TW", "ZH_cn", "en-GB"… to a supported language, or undefined. */
+export function normalizeLang(value: string | null | undefined): Lang | undefined {
+  if (!value) return undefined;
+  if (isLang(value)) return value;
+  const lower = value.toLowerCase();
+  if (lower.startsWith("zh")) return "zh-CN";
+  if (lower.startsWith("en")) return "en";
+  return undefined;
+}
+
+function readStored(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage disabled (private mode, sandboxed iframe)
+  }
+}
+
+export function storeLang(lang: Lang): void {
+  try {
+    localStorage.setItem(STORAGE_KEY, lang);
+  } catch {
+    /* ignore */
+  }
+}
+
+/** ?lang= wins (and is remembered), then localStorage, then the browser's language. */
+export function detectLang(): Lang {
+  const fromQuery = normalizeLang(new URLSearchParams(location.search).get("lang"));
+  if (fromQuery) {
+    storeLang(fromQuery);
+    return fromQuery;
+  }
+  const stored = normalizeLang(readStored());
+  if (stored) return stored;
+  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+let current: Lang = "en";
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  document.documentElement.lang = lang;
+}
+
+export function getLang(): Lang {
+  return current;
+}
+
+/** Translates a key, replacing {name} placeholders. */
+export function t(key: StringKey, vars?: Record<string, string | number>): string {
+  const text = STRINGS[current][key] ?? STRINGS.en[key] ?? key;
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
+}
+
+/** Fills elements marked with data-i18n="key" (text) and data-i18n-aria="key" (aria-label). */
+export function applyTranslations(root: ParentNode = document): void {
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
+    el.textContent = t(el.dataset.i18n as StringKey);
+  }
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-aria]")) {
+    el.setAttribute("aria-label", t(el.dataset.i18nAria as StringKey));
+  }
+}

@@ -1,0 +1,86 @@
+// Entry point: picks the language and lesson, then wires the header, the lesson pane and the terminal.
+import "@xterm/xterm/css/xterm.css";
+import "./style.css";
+import type { Terminal } from "@xterm/xterm";
+import type { LessonSummary } from "../server/protocol.ts";
+import { applyTranslations, detectLang, setLang } from "./i18n.ts";
+import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
+import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath } from "./nav.ts";
+import { StatusBar } from "./status.ts";
+import { startTerminal, type ShiplabSocket } from "./terminal.ts";
+
+declare global {
+  interface Window {
+    /** For tests and debugging: the xterm instance (read term.buffer.active) and the socket. */
+    shiplab?: { term: Terminal; socket: ShiplabSocket };
+  }
+}
+
+function byId<T extends HTMLElement>(id: string): T {
+  const el = document.getElementById(id);
+  if (!el) throw new Error(`#${id} is missing from index.html`);
+  return el as T;
+}
+
+async function main(): Promise<void> {
+  const lang = detectLang();
+  setLang(lang);
+  applyTranslations();
+
+  const picker = byId<HTMLSelectElement>("lesson-picker");
+  fillLanguageSwitch(byId<HTMLSelectElement>("lang-switch"), lang);
+
+  const pane = new LessonPane(byId("lesson-pane"), {
+    onRun: (lines) => session.typeLines(lines),
+    onCheck: () => session.checkNow(),
+  });
+  pane.showLoading();
+
+  const listPromise: Promise<LessonSummary[] | Error> = fetchLessonList(lang).catch((err: unknown) =>
+    err instanceof Error ? err : new Error(String(err)),
+  );
+
+  // The lesson comes from /lessons/<id>; on "/" it is the first lesson of the list.
+  let lessonId = lessonIdFromPath(location.pathname);
+  if (!lessonId) {
+    const list = await listPromise;
+    lessonId = Array.isArray(list) ? list[0]?.id : undefined;
+    if (lessonId) history.replaceState(null, "", lessonHref(lessonId) + location.hash);
+  }
+
+  const status = new StatusBar(byId("box-status"));
+  const session = startTerminal({
+    host: byId("terminal"),
+    status,
+    lang,
+    lessonId,
+    onExercise: (update) => pane.updateExercise(update),
+    onConnectionChange: (connected) => pane.setConnected(connected),
+  });
+  window.shiplab = { term: session.term, socket: session.socket };
+
+  const lessonPromise = lessonId ? fetchLesson(lessonId, lang) : null;
+
+  const list = await listPromise;
+  const lessons = Array.isArray(list) ? list : [];
+  fillLessonPicker(picker, lessons, lessonId, Array.isArray(list));
+  const firstHref = lessons[0] ? lessonHref(lessons[0].id) : "/";
+
+  if (!lessonPromise) {
+    if (Array.isArray(list)) pane.showEmpty();
+    else pane.showError(list.message, "/");
+    return;
+  }
+
+  const result = await lessonPromise;
+  if (result.ok) {
+    pane.render(result.lesson);
+    document.title = `${result.lesson.title} · Shiplab`;
+    const option = [...picker.options].find((o) => o.value === result.lesson.id);
+    if (option) option.textContent = result.lesson.title;
+  } else {
+    pane.showError(result.message, firstHref);
+  }
+}
+
+void main();

@@ -1,0 +1,58 @@
+// The header controls and URLs: lesson picker, language switch, /lessons/<id> routing.
+import type { Lang, LessonSummary } from "../server/protocol.ts";
+import { LANG_NAMES, SUPPORTED_LANGS, isLang, storeLang, t } from "./i18n.ts";
+
+/** "/lessons/intro" → "intro"; anything else → undefined. */
+export function lessonIdFromPath(pathname: string): string | undefined {
+  const m = /^\/lessons\/([^/]+)\/?$/.exec(pathname);
+  if (!m) return undefined;
+  try {
+    return decodeURIComponent(m[1]);
+  } catch {
+    return m[1];
+  }
+}
+
+/** The URL of a lesson, keeping the current query (e.g. ?lang=). */
+export function lessonHref(id: string): string {
+  return `/lessons/${encodeURIComponent(id)}${location.search}`;
+}
+
+export function fillLessonPicker(
+  picker: HTMLSelectElement,
+  lessons: LessonSummary[],
+  currentId: string | undefined,
+  listLoaded: boolean,
+): void {
+  picker.replaceChildren();
+  if (lessons.length === 0) {
+    picker.append(new Option(listLoaded ? t("picker.empty") : t("lesson.listFailed"), ""));
+    picker.disabled = true;
+    return;
+  }
+  if (!currentId || !lessons.some((l) => l.id === currentId)) {
+    const placeholder = new Option("—", "", true, true);
+    placeholder.disabled = true;
+    picker.append(placeholder);
+  }
+  for (const lesson of lessons) {
+    picker.append(new Option(lesson.title, lesson.id, false, lesson.id === currentId));
+  }
+  picker.disabled = false;
+  picker.addEventListener("change", () => {
+    if (picker.value && picker.value !== currentId) location.assign(lessonHref(picker.value));
+  });
+}
+
+/** Changing the language reloads the page with ?lang=, which reconnects the socket in that language. */
+export function fillLanguageSwitch(select: HTMLSelectElement, current: Lang): void {
+  select.replaceChildren(...SUPPORTED_LANGS.map((l) => new Option(LANG_NAMES[l], l, false, l === current)));
+  select.addEventListener("change", () => {
+    const next = select.value;
+    if (!isLang(next) || next === current) return;
+    storeLang(next);
+    const url = new URL(location.href);
+    url.searchParams.set("lang", next);
+    location.assign(url.toString());
+  });
+}

@@ -1,0 +1,171 @@
+// The right pane: xterm.js + fit addon, wired to the server over socket.io.
+import { Terminal } from "@xterm/xterm";
+import { FitAddon } from "@xterm/addon-fit";
+import { io, type Socket } from "socket.io-client";
+import type { ClientToServer, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
+import { t } from "./i18n.ts";
+import type { StatusBar } from "./status.ts";
+
+export type ShiplabSocket = Socket<ServerToClient, ClientToServer>;
+
+export interface TerminalOptions {
+  /** The element xterm opens into (data-testid="terminal"). */
+  host: HTMLElement;
+  status: StatusBar;
+  lang: Lang;
+  /** Undefined when there are no lessons: the terminal still works. */
+  lessonId: string | undefined;
+  onExercise: (update: ExerciseUpdate) => void;
+  onConnectionChange: (connected: boolean) => void;
+}
+
+export interface TerminalSession {
+  term: Terminal;
+  socket: ShiplabSocket;
+  /** Types each line into the shell followed by Enter; false (and a note) when disconnected. */
+  typeLines: (lines: string[]) => boolean;
+  checkNow: () => void;
+}
+
+const THEME = {
+  background: "#0d1117",
+  foreground: "#e6edf3",
+  cursor: "#58a6ff",
+  cursorAccent: "#0d1117",
+  selectionBackground: "#264f78",
+  black: "#484f58",
+  red: "#ff7b72",
+  green: "#3fb950",
+  yellow: "#d29922",
+  blue: "#58a6ff",
+  magenta: "#bc8cff",
+  cyan: "#39c5cf",
+  white: "#b1bac4",
+  brightBlack: "#6e7681",
+  brightRed: "#ffa198",
+  brightGreen: "#56d364",
+  brightYellow: "#e3b341",
+  brightBlue: "#79c0ff",
+  brightMagenta: "#d2a8ff",
+  brightCyan: "#56d4dd",
+  brightWhite: "#f0f6fc",
+};
+
+export function startTerminal(opts: TerminalOptions): TerminalSession {
+  const { host, status } = opts;
+
+  const term = new Terminal({
+    cursorBlink: true,
+    fontSize: 14,
+    lineHeight: 1.15,
+    fontFamily: '"JetBrains Mono", "Cascadia Mono", "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace',
+    scrollback: 5000,
+    theme: THEME,
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(host);
+
+  const query: Record<string, string> = { lang: opts.lang };
+  if (opts.lessonId) query.lesson = opts.lessonId;
+  const socket: ShiplabSocket = io({
+    query,
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
+
+  // --- size -------------------------------------------------------------------------------
+  let sent: { cols: number; rows: number } | null = null;
+
+  const fitAndSend = (force = false): void => {
+    if (!host.isConnected || host.clientWidth === 0 || host.clientHeight === 0) return;
+    try {
+      fit.fit();
+    } catch {
+      return; // not measurable yet (fonts, hidden pane)
+    }
+    const size = { cols: term.cols, rows: term.rows };
+    if (!socket.connected) return;
+    if (force || !sent || sent.cols !== size.cols || sent.rows !== size.rows) {
+      socket.emit("term:resize", size);
+      sent = size;
+    }
+  };
+
+  let frame = 0;
+  const scheduleFit = (): void => {
+    if (frame) return;
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      fitAndSend();
+    });
+  };
+  window.addEventListener("resize", scheduleFit);
+  new ResizeObserver(scheduleFit).observe(host);
+  void document.fonts?.ready.then(scheduleFit);
+  fitAndSend();
+
+  // --- output -----------------------------------------------------------------------------
+  socket.on("term:output", (data) => term.write(data));
+  socket.on("term:replay", (data) => {
+    term.reset();
+    term.write(data);
+  });
+  socket.on("box:state", (payload) => status.setBox(payload));
+  socket.on("exercise", (update) => opts.onExercise(update));
+
+  // --- input ------------------------------------------------------------------------------
+  // Keystrokes typed while disconnected are dropped rather than buffered and replayed later.
+  term.onData((data) => {
+    if (socket.connected) socket.emit("term:input", data);
+  });
+
+  // --- connection -------------------------------------------------------------------------
+  status.setConnection("connecting");
+
+  socket.on("connect", () => {
+    opts.onConnectionChange(true);
+    if (status.showsConnectionState) status.setConnection("connected");
+    fitAndSend(true);
+  });
+
+  socket.on("disconnect", (reason) => {
+    opts.onConnectionChange(false);
+    sent = null;
+    if (reason === "io client disconnect") return;
+    if (reason === "io server disconnect") {
+      // The server ended it on purpose (e.g. the session moved to another tab): don't fight it.
+      status.setConnection("kicked", { onAction: () => socket.connect() });
+    } else {
+      status.setConnection("lost"); // socket.io reconnects by itself; the server then sends term:replay
+    }
+  });
+
+  socket.on("connect_error", (err) => {
+    const message = err?.message || String(err);
+    if (socket.active) {
+      // Retrying on its own; keep "lost" if that is what the learner already sees.
+      if (status.state !== "lost") status.setConnection("connect-error", { message });
+    } else {
+      // Refused by the server (e.g. missing cookie): socket.io will not retry.
+      status.setConnection("connect-error", { message, onAction: () => socket.connect() });
+    }
+  });
+
+  const typeLines = (lines: string[]): boolean => {
+    if (!socket.connected) {
+      status.flashNote(t("status.notConnected"));
+      return false;
+    }
+    for (const line of lines) socket.emit("term:input", `${line}\r`);
+    term.focus();
+    return true;
+  };
+
+  const checkNow = (): void => {
+    if (socket.connected) socket.emit("check:run");
+  };
+
+  term.focus();
+  return { term, socket, typeLines, checkNow };
+}

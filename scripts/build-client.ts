@@ -1,0 +1,74 @@
+// Bundles the browser page: client/main.ts → <outDir>/assets/app.js (+ app.css), client/index.html → <outDir>/.
+// Run directly: node --import tsx scripts/build-client.ts   (exits non-zero on error)
+// Or from the server: await buildClient("dist/client")
+import { copyFile, mkdir } from "node:fs/promises";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+
+/** The repository root (this file lives in <root>/scripts). */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface BuildClientResult {
+  /** Absolute output directory. */
+  outDir: string;
+  /** Absolute paths of the files written. */
+  files: string[];
+}
+
+/**
+ * Builds the client into outDir (relative paths are resolved against the repository root,
+ * so the result doesn't depend on the current working directory). Rejects on build errors.
+ */
+export async function buildClient(outDir = "dist/client"): Promise<BuildClientResult> {
+  const out = isAbsolute(outDir) ? outDir : resolve(ROOT, outDir);
+  const assets = join(out, "assets");
+  await mkdir(assets, { recursive: true });
+
+  const result = await esbuild.build({
+    absWorkingDir: ROOT,
+    entryPoints: [join(ROOT, "client/main.ts")],
+    outfile: join(assets, "app.js"), // the imported CSS (xterm.css + client/style.css) lands in app.css
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    target: "es2022",
+    minify: true,
+    sourcemap: "linked",
+    charset: "utf8",
+    metafile: true,
+    logLevel: "silent",
+    define: { "process.env.NODE_ENV": '"production"' },
+  });
+  for (const warning of esbuild.formatMessagesSync(result.warnings, { kind: "warning", color: false })) {
+    console.warn(warning);
+  }
+
+  const html = join(out, "index.html");
+  await copyFile(join(ROOT, "client/index.html"), html);
+
+  const files = [...Object.keys(result.metafile.outputs).map((f) => resolve(ROOT, f)), html];
+  return { outDir: out, files };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  try {
+    const { outDir, files } = await buildClient(process.argv[2]);
+    console.log(`client built in ${Date.now() - started} ms → ${outDir}`);
+    for (const f of files) console.log(`  ${f}`);
+  } catch (err) {
+    const errors = (err as { errors?: esbuild.Message[] }).errors;
+    if (Array.isArray(errors) && errors.length > 0) {
+      for (const msg of esbuild.formatMessagesSync(errors, { kind: "error", color: false })) console.error(msg);
+    } else {
+      console.error(err);
+    }
+    console.error("client build failed");
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  await main();
+}

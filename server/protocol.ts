@@ -1,0 +1,70 @@
+// The contract between the page and the server: HTTP payloads and socket.io events.
+// Imported by both sides (types only), so a change here is a change to both.
+
+export type Lang = "en" | "zh-CN";
+export const LANGS: readonly Lang[] = ["en", "zh-CN"];
+
+export type ExerciseStatus = "pending" | "passed" | "failed";
+
+/** GET /api/lessons → LessonSummary[] */
+export interface LessonSummary {
+  id: string;
+  order: number;
+  title: string;
+}
+
+/** GET /api/lessons/:id?lang=xx → LessonPayload. Errors: { error: string } with 4xx/5xx. */
+export interface LessonPayload {
+  id: string;
+  title: string;
+  lang: Lang;
+  /** Markdown; the page renders it with marked and sanitises it with DOMPurify. */
+  markdown: string;
+  exercises: ExercisePayload[];
+}
+
+export interface ExercisePayload {
+  id: string;
+  title: string;
+  /** Markdown: what the learner has to do. */
+  task: string;
+  hints: string[];
+  status: ExerciseStatus;
+  /** Why it passed or failed, in the page's language; empty while pending. */
+  message: string;
+}
+
+/** Socket handshake: io({ query: { lang, lesson } }); the learner comes from the signed cookie. */
+
+// server → page
+export interface ServerToClient {
+  /** Terminal output (batched). */
+  "term:output": (data: string) => void;
+  /** Sent once right after attaching: recent output to repaint the screen. */
+  "term:replay": (data: string) => void;
+  /** The state of the learner's box and shell, with a sentence for the learner. */
+  "box:state": (state: BoxStatePayload) => void;
+  /** An exercise's status changed (or was re-checked). */
+  exercise: (update: ExerciseUpdate) => void;
+}
+
+// page → server
+export interface ClientToServer {
+  "term:input": (data: string) => void;
+  "term:resize": (size: { cols: number; rows: number }) => void;
+  /** Re-run the checks of the current lesson now (the fallback "Check" button). */
+  "check:run": () => void;
+}
+
+export type BoxState = "starting" | "ready" | "reconnected" | "shell-exited" | "error";
+
+export interface BoxStatePayload {
+  state: BoxState;
+  message: string;
+}
+
+export interface ExerciseUpdate {
+  id: string;
+  status: ExerciseStatus;
+  message: string;
+}

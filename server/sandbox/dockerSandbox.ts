@@ -1,0 +1,318 @@
+// Boxes as containers on the host's Docker Engine, each running its own dockerd.
+// Recipe measured on these machines: see shared DESIGN.md ("Box recipe").
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Docker from "dockerode";
+import type { Logger } from "../log.ts";
+import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
+import type { BoxNetwork } from "./boxNetwork.ts";
+import { boxCapDrop } from "./capabilities.ts";
+import { LABEL, baseLabels } from "./labels.ts";
+import { createDisk, removeDisk } from "./loopDisk.ts";
+import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
+
+export interface DockerSandboxOptions {
+  docker: Docker;
+  log: Logger;
+  instance: string;
+  stateDir: string;
+  image: string;
+  network: BoxNetwork;
+  gatePort: number;
+  memoryBytes: number;
+  cpus: number;
+  pids: number;
+  diskBytes: number;
+  runtime: string;
+  idleTimeoutMs: number;
+  maxLifetimeMs: number;
+  warmPool: number;
+  testLabel: boolean;
+  /** How often the reaper looks; defaults to a quarter of the shortest timeout, 1–30 s. */
+  reapIntervalMs?: number;
+}
+
+interface Tracked {
+  box: Box;
+  attached: number;
+  idleSince: number;
+}
+
+const READY_TIMEOUT_MS = 30_000;
+
+export class DockerSandbox implements SandboxManager {
+  private readonly boxes = new Map<string, Tracked>();
+  private readonly pool: Box[] = [];
+  private readonly pending = new Map<string, Promise<Acquired>>();
+  private readonly removedListeners = new Set<(box: Box, reason: RemovalReason) => void>();
+  private filling = 0;
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private reaper: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private readonly boxesDir: string;
+
+  constructor(private readonly o: DockerSandboxOptions) {
+    this.boxesDir = path.join(o.stateDir, "boxes", o.instance);
+  }
+
+  private learnerName(learnerId: string): string {
+    return `shiplab-${this.o.instance}-l-${learnerId}`;
+  }
+
+  private poolName(boxId: string): string {
+    return `shiplab-${this.o.instance}-p-${boxId}`;
+  }
+
+  async start(): Promise<void> {
+    await this.adoptOrReap();
+    this.fillPool();
+    const interval =
+      this.o.reapIntervalMs ?? Math.min(30_000, Math.max(1_000, Math.min(this.o.idleTimeoutMs, this.o.maxLifetimeMs) / 4));
+    this.reaper = setInterval(() => void this.reap(), interval);
+    this.reaper.unref();
+  }
+
+  private async adoptOrReap(): Promise<void> {
+    const containers = await this.o.docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL.instance}=${this.o.instance}`, LABEL.box] },
+    });
+    const learnerPrefix = `/shiplab-${this.o.instance}-l-`;
+    const poolPrefix = `/shiplab-${this.o.instance}-p-`;
+    const kept = new Set<string>();
+    for (const c of containers) {
+      const id = c.Labels[LABEL.box];
+      const name = c.Names[0] ?? "";
+      const box: Box = {
+        id,
+        container: name.slice(1),
+        learnerId: name.startsWith(learnerPrefix) ? name.slice(learnerPrefix.length) : undefined,
+        createdAt: Number(c.Labels[LABEL.created]) || Date.now(),
+        socketPath: this.socketPath(id),
+      };
+      const alive = c.State === "running" && (name.startsWith(learnerPrefix) || name.startsWith(poolPrefix));
+      if (alive && (await this.daemonAnswers(box.socketPath))) {
+        kept.add(id);
+        if (box.learnerId) this.boxes.set(box.learnerId, { box, attached: 0, idleSince: Date.now() });
+        else this.pool.push(box);
+        this.o.log.info(`adopted box ${box.container}`);
+      } else {
+        await this.removeBox(box, "orphan");
+      }
+    }
+    // Disks left behind by boxes whose containers are gone.
+    if (fs.existsSync(this.boxesDir)) {
+      for (const id of fs.readdirSync(this.boxesDir)) {
+        if (!kept.has(id)) await removeDisk(path.join(this.boxesDir, id));
+      }
+    }
+  }
+
+  acquire(learnerId: string): Promise<Acquired> {
+    if (this.disposed) return Promise.reject(new Error("the sandbox manager is shut down"));
+    // Two tabs of one learner must not create two boxes.
+    let p = this.pending.get(learnerId);
+    if (!p) {
+      p = this.acquireNow(learnerId).finally(() => this.pending.delete(learnerId));
+      this.pending.set(learnerId, p);
+    }
+    return p;
+  }
+
+  private async acquireNow(learnerId: string): Promise<Acquired> {
+    let replacedBecause: RemovalReason | undefined;
+    const current = this.boxes.get(learnerId);
+    if (current) {
+      if (await this.isRunning(current.box)) return { box: current.box };
+      replacedBecause = "died";
+      await this.destroy(current.box.id, "died");
+    }
+    let box = this.pool.shift();
+    if (box && (await this.isRunning(box))) {
+      await this.o.docker.getContainer(box.container).rename({ name: this.learnerName(learnerId) });
+      box = { ...box, container: this.learnerName(learnerId), learnerId };
+    } else {
+      if (box) await this.removeBox(box, "died");
+      box = await this.createBox(learnerId);
+    }
+    this.boxes.set(learnerId, { box, attached: 0, idleSince: Date.now() });
+    this.fillPool();
+    return { box, replacedBecause };
+  }
+
+  boxOf(learnerId: string): Box | undefined {
+    return this.boxes.get(learnerId)?.box;
+  }
+
+  list(): Box[] {
+    return [...[...this.boxes.values()].map((t) => t.box), ...this.pool];
+  }
+
+  setAttached(learnerId: string, attached: boolean): void {
+    const t = this.boxes.get(learnerId);
+    if (!t) return;
+    t.attached = Math.max(0, t.attached + (attached ? 1 : -1));
+    if (t.attached === 0) t.idleSince = Date.now();
+  }
+
+  onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void {
+    this.removedListeners.add(listener);
+    return () => this.removedListeners.delete(listener);
+  }
+
+  async destroy(boxId: string, reason: RemovalReason): Promise<void> {
+    for (const [learnerId, t] of this.boxes) {
+      if (t.box.id === boxId) {
+        this.boxes.delete(learnerId);
+        await this.removeBox(t.box, reason);
+        return;
+      }
+    }
+    const i = this.pool.findIndex((b) => b.id === boxId);
+    if (i >= 0) await this.removeBox(this.pool.splice(i, 1)[0], reason);
+  }
+
+  private async reap(): Promise<void> {
+    if (this.disposed) return;
+    const now = Date.now();
+    for (const t of [...this.boxes.values()]) {
+      if (now - t.box.createdAt > this.o.maxLifetimeMs) await this.destroy(t.box.id, "lifetime");
+      else if (t.attached === 0 && now - t.idleSince > this.o.idleTimeoutMs) await this.destroy(t.box.id, "idle");
+    }
+    for (const b of [...this.pool]) {
+      if (now - b.createdAt > this.o.maxLifetimeMs) await this.destroy(b.id, "lifetime");
+    }
+    this.fillPool();
+  }
+
+  private fillPool(): void {
+    while (!this.disposed && this.pool.length + this.filling < this.o.warmPool) {
+      this.filling++;
+      const p = this.createBox(undefined)
+        .then((box) => {
+          if (this.disposed) return this.removeBox(box, "requested");
+          this.pool.push(box);
+        })
+        .catch((err: Error) => this.o.log.warn(`could not warm a box: ${err.message}`))
+        .finally(() => {
+          this.filling--;
+          this.inFlight.delete(p);
+        });
+      this.inFlight.add(p);
+    }
+  }
+
+  private socketPath(boxId: string): string {
+    return path.join(this.boxesDir, boxId, "sock", "docker.sock");
+  }
+
+  private async createBox(learnerId: string | undefined): Promise<Box> {
+    const id = crypto.randomBytes(6).toString("hex");
+    const boxDir = path.join(this.boxesDir, id);
+    const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
+    const box: Box = { id, container: name, learnerId, createdAt: Date.now(), socketPath: this.socketPath(id) };
+    try {
+      const disk = await createDisk(boxDir, this.o.diskBytes);
+      fs.mkdirSync(path.dirname(box.socketPath), { recursive: true });
+      const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
+      const container = await this.o.docker.createContainer({
+        name,
+        Image: this.o.image,
+        Hostname: "shiplab",
+        Labels: { ...baseLabels(this.o.instance, this.o.testLabel), [LABEL.box]: id, [LABEL.created]: String(box.createdAt) },
+        Cmd: [
+          "--registry-mirror", gate,
+          "--insecure-registry", `${LAB_REGISTRY_HOST}:${this.o.gatePort}`,
+          // Containers in the box get no DNS server either: names fail at once.
+          "--dns", "127.0.0.1",
+        ],
+        // The daemon's way out is the lab gate, which answers Internet requests with a
+        // sentence saying the lab has no Internet (see labGate.ts).
+        Env: [`HTTPS_PROXY=${gate}`, `HTTP_PROXY=${gate}`, `NO_PROXY=${LAB_REGISTRY_HOST},localhost,127.0.0.1`],
+        StopTimeout: 5,
+        HostConfig: {
+          Init: true,
+          Runtime: this.o.runtime,
+          NetworkMode: this.o.network.name,
+          ExtraHosts: [`${LAB_REGISTRY_HOST}:${this.o.network.gateway}`],
+          // Docker's embedded DNS would forward unknown names to the host's resolvers; a
+          // loopback upstream keeps every box lookup on this machine (and fails it fast).
+          Dns: ["127.0.0.1"],
+          CapAdd: ["ALL"],
+          CapDrop: boxCapDrop(),
+          SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+          // `systempaths=unconfined` through the API: the inner daemon needs /proc/sys writable.
+          MaskedPaths: [],
+          ReadonlyPaths: [],
+          Tmpfs: { "/run": "rw,nosuid,nodev,mode=755,size=64m" },
+          Mounts: [
+            { Type: "bind", Source: disk.mountPoint, Target: "/var/lib/docker" },
+            { Type: "bind", Source: path.dirname(box.socketPath), Target: "/shiplab" },
+          ],
+          Memory: this.o.memoryBytes,
+          MemorySwap: this.o.memoryBytes,
+          NanoCpus: Math.round(this.o.cpus * 1e9),
+          PidsLimit: this.o.pids,
+          RestartPolicy: { Name: "no" },
+        },
+      });
+      await container.start();
+      await this.waitForDaemon(box);
+      return box;
+    } catch (err) {
+      await this.removeBox(box, "died");
+      throw err;
+    }
+  }
+
+  private async daemonAnswers(socketPath: string): Promise<boolean> {
+    try {
+      await new Docker({ socketPath, timeout: 2000 }).ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async waitForDaemon(box: Box): Promise<void> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    while (!(await this.daemonAnswers(box.socketPath))) {
+      if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${box.container} did not start within 30 s`);
+      if (!(await this.isRunning(box))) throw new Error(`box ${box.container} stopped while starting`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  private async isRunning(box: Box): Promise<boolean> {
+    try {
+      const info = await this.o.docker.getContainer(box.container).inspect();
+      return info.State.Running;
+    } catch {
+      return false;
+    }
+  }
+
+  private async removeBox(box: Box, reason: RemovalReason): Promise<void> {
+    await this.o.docker
+      .getContainer(box.container)
+      .remove({ force: true, v: true })
+      .catch(() => undefined);
+    await removeDisk(path.join(this.boxesDir, box.id));
+    if (reason !== "orphan") this.o.log.info(`removed box ${box.container} (${reason})`);
+    for (const l of this.removedListeners) l(box, reason);
+  }
+
+  /** Removes every box of this instance (tests and `shiplab reset`); not part of shutdown. */
+  async destroyAll(): Promise<void> {
+    for (const b of this.list()) await this.destroy(b.id, "requested");
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.reaper) clearInterval(this.reaper);
+    this.reaper = undefined;
+    await Promise.allSettled([...this.pending.values(), ...this.inFlight]);
+  }
+}

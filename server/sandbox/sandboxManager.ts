@@ -1,0 +1,36 @@
+// The port at the box provider: one sandbox per learner. The Docker Engine implementation
+// is dockerSandbox.ts; others (remote engines, Kubernetes) implement the same interface.
+
+export interface Box {
+  id: string;
+  /** Name of the box's container (or pod) on the provider. */
+  container: string;
+  learnerId: string | undefined;
+  createdAt: number;
+  /** Host path of the box's own Docker daemon socket, read by the checker. */
+  socketPath: string;
+}
+
+export type RemovalReason = "idle" | "lifetime" | "died" | "requested" | "orphan";
+
+export interface Acquired {
+  box: Box;
+  /** Set when the learner's previous box was gone and this one replaces it. */
+  replacedBecause?: RemovalReason;
+}
+
+export interface SandboxManager {
+  /** Adopts live boxes of this instance, reaps dead ones, fills the warm pool, starts reaping. */
+  start(): Promise<void>;
+  /** The learner's box: their live one, else a warm one, else a new one. Ready to use. */
+  acquire(learnerId: string): Promise<Acquired>;
+  boxOf(learnerId: string): Box | undefined;
+  /** Terminals of the learner opened/closed: a box with none open for the idle timeout is removed. */
+  setAttached(learnerId: string, attached: boolean): void;
+  destroy(boxId: string, reason: RemovalReason): Promise<void>;
+  list(): Box[];
+  /** Called after a box is removed; returns an unsubscribe function. */
+  onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void;
+  /** Stops timers; boxes stay up so the next server adopts them. Idempotent. */
+  dispose(): Promise<void>;
+}
