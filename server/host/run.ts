@@ -39,8 +39,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
         if (opts.progress?.test(line)) opts.log?.info(`  ${line.replace(opts.progress, "").trim()}`);
       }
     };
-    child.stdout.on("data", (c: Buffer) => onText(c, true));
-    child.stderr.on("data", (c: Buffer) => onText(c, false));
+    child.stdout!.on("data", (c: Buffer) => onText(c, true));
+    child.stderr!.on("data", (c: Buffer) => onText(c, false));
     child.on("error", (err) => reject(new CommandError(`${cmd} ${args.join(" ")}`, null, err.message)));
     child.on("close", (code) => {
       if (code === 0) resolve(stdout);
@@ -53,7 +53,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
 /** True when `cmd` is found on PATH. */
 export async function have(cmd: string): Promise<boolean> {
   try {
-    await run("sh", ["-c", `command -v ${cmd}`]);
+    await run("sh", ["-c", 'command -v "$1"', "sh", cmd]);
     return true;
   } catch {
     return false;

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Bootstrap in plain JavaScript (it runs before any dependency is installed): installs
+// npm dependencies when they are missing or stale, builds the page when its sources
+// changed, then hands over to the TypeScript entry points.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const say = (msg) => process.stdout.write(`shiplab: ${msg}\n`);
+
+function fail(msg) {
+  process.stderr.write(`shiplab: ${msg}\n`);
+  process.exit(1);
+}
+
+function run(cmd, args, env = process.env) {
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env });
+  if (r.error) fail(`could not run ${cmd}: ${r.error.message}`);
+  return r.status ?? 1;
+}
+
+const major = Number(process.versions.node.split(".")[0]);
+if (major < 20) fail(`Shiplab needs Node.js 20 or newer; this is ${process.version}.`);
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureDependencies() {
+  const marker = path.join(root, "node_modules", ".package-lock.json");
+  const lock = path.join(root, "package-lock.json");
+  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  say("installing npm dependencies (once; about a minute) …");
+  if (run("npm", ["ci", "--no-audit", "--no-fund"]) !== 0) fail("`npm ci` failed: read the lines above.");
+}
+
+function ensureClient() {
+  const bundle = path.join(root, "dist", "client", "assets", "app.js");
+  const sources = Math.max(newestMtime(path.join(root, "client")), fs.statSync(path.join(root, "package-lock.json")).mtimeMs);
+  if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= sources) return;
+  say("building the page …");
+  if (run(process.execPath, ["--import", "tsx", "scripts/build-client.ts"]) !== 0) fail("building the page failed: read the lines above.");
+}
+
+const [command = "help", ...rest] = process.argv.slice(2);
+ensureDependencies();
+ensureClient();
+
+switch (command) {
+  case "test":
+    process.exit(run(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...rest]));
+    break;
+  case "bench":
+    process.exit(run(process.execPath, ["--import", "tsx", "test/bench/bench.ts", ...rest]));
+    break;
+  default:
+    process.exit(run(process.execPath, ["--import", "tsx", "server/cli.ts", command, ...rest]));
+}

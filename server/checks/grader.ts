@@ -1,0 +1,167 @@
+// Event-driven grading: each learner's box daemon is watched; an event re-runs only the
+// exercises whose checks it can affect; changed results are stored and announced.
+import type { Lang } from "../protocol.ts";
+import type { Logger } from "../log.ts";
+import type { Exercise, LessonCatalog } from "../lessons/catalog.ts";
+import type { Box } from "../sandbox/sandboxManager.ts";
+import type { ExerciseRecord, ProgressStore } from "../store/progressStore.ts";
+import { BoxWatcher } from "./boxWatcher.ts";
+import { msg, type CheckResult, type EventType } from "./types.ts";
+
+const DEBOUNCE_MS = 30;
+const CHECK_TIMEOUT_MS = 15_000;
+
+interface Watch {
+  boxId: string;
+  watcher: BoxWatcher;
+  due: Set<EventType> | "all";
+  timer: NodeJS.Timeout | undefined;
+  running: Promise<void> | undefined;
+  again: boolean;
+}
+
+export type UpdateListener = (learnerId: string, record: ExerciseRecord) => void;
+
+/** Runs one check with a time-out; a daemon that does not answer gives a sentence, not a crash. */
+export async function runCheck(exercise: Exercise, docker: import("dockerode"), timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<CheckResult>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({
+        passed: false,
+        message: msg(
+          "Checking took too long: your box's Docker daemon did not answer in time. Try again in a moment.",
+          "检查超时：你的沙箱里的 Docker 守护进程没有及时响应。请稍后再试。",
+        ),
+      });
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([exercise.check.kind.run({ docker, signal: controller.signal }, exercise.check.params), timeout]);
+  } catch (err) {
+    return {
+      passed: false,
+      message: msg(
+        `Could not check: your box's Docker daemon answered "${(err as Error).message}". Is the box still running?`,
+        `无法检查：沙箱里的 Docker 守护进程返回了 "${(err as Error).message}"。沙箱还在运行吗？`,
+      ),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export class Grader {
+  private readonly watches = new Map<string, Watch>();
+  private readonly listeners = new Set<UpdateListener>();
+  private disposed = false;
+
+  constructor(
+    private readonly lessons: LessonCatalog,
+    private readonly store: ProgressStore,
+    private readonly log: Logger,
+  ) {}
+
+  onUpdate(listener: UpdateListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Starts (or keeps) watching the learner's box; runs every check once to catch up. */
+  watch(learnerId: string, box: Box): void {
+    if (this.disposed) return;
+    const current = this.watches.get(learnerId);
+    if (current?.boxId === box.id) return;
+    this.unwatch(learnerId);
+    const w: Watch = {
+      boxId: box.id,
+      watcher: new BoxWatcher(box.socketPath, (type) => this.schedule(learnerId, type)),
+      due: new Set(),
+      timer: undefined,
+      running: undefined,
+      again: false,
+    };
+    this.watches.set(learnerId, w);
+    w.watcher.start();
+    this.schedule(learnerId, "all");
+  }
+
+  unwatch(learnerId: string): void {
+    const w = this.watches.get(learnerId);
+    if (!w) return;
+    this.watches.delete(learnerId);
+    w.watcher.dispose();
+    if (w.timer) clearTimeout(w.timer);
+  }
+
+  /** The "Check" button: re-run every check of this learner now. */
+  async checkNow(learnerId: string): Promise<void> {
+    const w = this.watches.get(learnerId);
+    if (!w) return;
+    w.due = "all";
+    await this.runDue(learnerId, w, true);
+  }
+
+  records(learnerId: string): Map<string, ExerciseRecord> {
+    return this.store.forLearner(learnerId);
+  }
+
+  private schedule(learnerId: string, type: EventType | "all"): void {
+    const w = this.watches.get(learnerId);
+    if (!w) return;
+    if (type === "all") w.due = "all";
+    else if (w.due !== "all") w.due.add(type);
+    if (w.timer) return;
+    w.timer = setTimeout(() => {
+      w.timer = undefined;
+      void this.runDue(learnerId, w, type !== "all");
+    }, DEBOUNCE_MS);
+  }
+
+  private async runDue(learnerId: string, w: Watch, byLearner: boolean): Promise<void> {
+    if (w.running) {
+      w.again = true;
+      return w.running;
+    }
+    const due = w.due;
+    w.due = new Set();
+    w.running = this.runExercises(learnerId, w, due, byLearner).finally(() => {
+      w.running = undefined;
+      if (w.again && this.watches.get(learnerId) === w) {
+        w.again = false;
+        void this.runDue(learnerId, w, true);
+      }
+    });
+    return w.running;
+  }
+
+  private async runExercises(learnerId: string, w: Watch, due: Set<EventType> | "all", byLearner: boolean): Promise<void> {
+    const stored = this.store.forLearner(learnerId);
+    for (const ex of this.lessons.exercises()) {
+      if (this.disposed || this.watches.get(learnerId) !== w) return;
+      if (stored.get(ex.id)?.status === "passed") continue;
+      if (due !== "all" && !ex.check.kind.triggers.some((t) => due.has(t))) continue;
+      const result = await runCheck(ex, w.watcher.docker);
+      const previous = stored.get(ex.id);
+      // A check that fails before the learner did anything is still "pending".
+      const status = result.passed ? "passed" : byLearner || previous?.status === "failed" ? "failed" : "pending";
+      if (previous && previous.status === status && previous.message.en === result.message.en) continue;
+      const rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });
+      if (rec.status === "passed") this.log.info(`learner ${learnerId} passed ${ex.id}`);
+      for (const l of this.listeners) l(learnerId, rec);
+    }
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const id of [...this.watches.keys()]) this.unwatch(id);
+    this.listeners.clear();
+  }
+}
+
+export function localize(rec: ExerciseRecord, lang: Lang): { id: string; status: ExerciseRecord["status"]; message: string } {
+  return { id: rec.exerciseId, status: rec.status, message: rec.message[lang] };
+}

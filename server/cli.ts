@@ -1,0 +1,52 @@
+// `shiplab start | setup`: the operator's entry points (npm start runs `start`).
+import { describeSettings, loadConfig } from "./config.ts";
+import { consoleLogger } from "./log.ts";
+import { startShiplab } from "./main.ts";
+import { provision } from "./provision/index.ts";
+import { SetupError } from "./provision/setupError.ts";
+
+const log = consoleLogger();
+
+async function main(command: string | undefined): Promise<void> {
+  switch (command) {
+    case "setup": {
+      const config = loadConfig();
+      const host = await provision(config, log);
+      host.registry.dispose();
+      log.info("set-up complete");
+      return;
+    }
+    case "start": {
+      const config = loadConfig();
+      const done = log.step("setting up");
+      const host = await provision(config, log);
+      done();
+      const lab = await startShiplab(config, host, log);
+      log.info(`Shiplab is serving ${lab.url} (boxes: ${lab.sandbox.list().length} adopted; warm pool ${config.warmPool})`);
+      let stopping = false;
+      const stop = async (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        log.info(`${signal}: stopping; running boxes are kept for the next start`);
+        await lab.dispose();
+        host.registry.dispose();
+        process.exit(0);
+      };
+      process.on("SIGINT", () => void stop("SIGINT"));
+      process.on("SIGTERM", () => void stop("SIGTERM"));
+      return;
+    }
+    default:
+      process.stdout.write(`usage: shiplab start | setup\n\nsettings (environment variables):\n${describeSettings()}\n`);
+      if (command && command !== "help") process.exitCode = 2;
+  }
+}
+
+main(process.argv[2]).catch((err: Error) => {
+  if (err instanceof SetupError || err.message.startsWith("Shiplab cannot start") || err.message.startsWith("Some lessons")) {
+    log.error(err.message);
+  } else {
+    log.error(err.stack ?? String(err));
+  }
+  process.exit(1);
+});

@@ -1,0 +1,136 @@
+// Lessons are data: lessons/<id>/lesson.yaml (ids, titles, exercises with declarative
+// checks) plus one markdown body per language. Loaded and validated once, at start.
+import fs from "node:fs";
+import path from "node:path";
+import YAML from "yaml";
+import { CHECK_KINDS } from "../checks/registry.ts";
+import type { CheckKind, Localized } from "../checks/types.ts";
+import { LANGS, type Lang } from "../protocol.ts";
+
+export interface Exercise {
+  id: string;
+  lessonId: string;
+  title: Localized;
+  task: Localized;
+  hints: Record<Lang, string[]>;
+  solution: string;
+  check: { kind: CheckKind<unknown>; params: unknown };
+}
+
+export interface Lesson {
+  id: string;
+  order: number;
+  title: Localized;
+  body: Localized;
+  exercises: Exercise[];
+}
+
+const ID = /^[a-z][a-z0-9-]*$/;
+const EXERCISE_ID = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*$/;
+
+export class LessonCatalog {
+  private constructor(private readonly lessons: Map<string, Lesson>) {}
+
+  static load(dir: string): LessonCatalog {
+    const problems: string[] = [];
+    const lessons = new Map<string, Lesson>();
+    const exerciseIds = new Set<string>();
+    for (const folder of fs.readdirSync(dir, { withFileTypes: true })) {
+      if (!folder.isDirectory()) continue;
+      try {
+        const lesson = loadLesson(path.join(dir, folder.name), folder.name);
+        for (const ex of lesson.exercises) {
+          if (exerciseIds.has(ex.id)) throw new Error(`exercise id ${ex.id} is used twice`);
+          exerciseIds.add(ex.id);
+        }
+        lessons.set(lesson.id, lesson);
+      } catch (err) {
+        problems.push(`lessons/${folder.name}: ${(err as Error).message}`);
+      }
+    }
+    if (problems.length) throw new Error(`Some lessons are not valid:\n  ${problems.join("\n  ")}`);
+    return new LessonCatalog(lessons);
+  }
+
+  list(): Lesson[] {
+    return [...this.lessons.values()].sort((a, b) => a.order - b.order);
+  }
+
+  get(id: string): Lesson | undefined {
+    return this.lessons.get(id);
+  }
+
+  exercises(): Exercise[] {
+    return this.list().flatMap((l) => l.exercises);
+  }
+
+  exercise(id: string): Exercise | undefined {
+    return this.exercises().find((e) => e.id === id);
+  }
+}
+
+function localized(raw: unknown, what: string): Localized {
+  const obj = raw as Record<string, unknown> | undefined;
+  const out = {} as Localized;
+  for (const lang of LANGS) {
+    const v = obj?.[lang];
+    if (typeof v !== "string" || !v.trim()) throw new Error(`${what} has no ${lang} text`);
+    out[lang] = v;
+  }
+  return out;
+}
+
+function localizedList(raw: unknown, what: string): Record<Lang, string[]> {
+  const obj = (raw ?? {}) as Record<string, unknown>;
+  const out = {} as Record<Lang, string[]>;
+  for (const lang of LANGS) {
+    const v = obj[lang] ?? [];
+    if (!Array.isArray(v) || !v.every((s) => typeof s === "string")) throw new Error(`${what}.${lang} must be a list of strings`);
+    out[lang] = v as string[];
+  }
+  if (out.en.length !== out["zh-CN"].length) throw new Error(`${what} has ${out.en.length} English and ${out["zh-CN"].length} Chinese entries`);
+  return out;
+}
+
+function loadLesson(dir: string, folder: string): Lesson {
+  const meta = YAML.parse(fs.readFileSync(path.join(dir, "lesson.yaml"), "utf8")) as Record<string, unknown>;
+  const id = meta.id;
+  if (typeof id !== "string" || !ID.test(id)) throw new Error(`id must be lower-case letters, digits and dashes`);
+  if (id !== folder) throw new Error(`id ${id} differs from its folder name`);
+  if (!Number.isInteger(meta.order)) throw new Error("order must be a whole number");
+  const body = {} as Localized;
+  for (const lang of LANGS) {
+    const file = path.join(dir, `${lang}.md`);
+    if (!fs.existsSync(file)) throw new Error(`${lang}.md is missing`);
+    body[lang] = fs.readFileSync(file, "utf8");
+  }
+  const rawExercises = (meta.exercises ?? []) as Record<string, unknown>[];
+  if (!Array.isArray(rawExercises)) throw new Error("exercises must be a list");
+  const exercises = rawExercises.map((e): Exercise => {
+    const exId = e.id;
+    if (typeof exId !== "string" || !EXERCISE_ID.test(exId) || !exId.startsWith(`${id}.`)) {
+      throw new Error(`exercise id ${String(exId)} must look like ${id}.<name>`);
+    }
+    const check = (e.check ?? {}) as Record<string, unknown>;
+    const kind = CHECK_KINDS.get(String(check.kind));
+    if (!kind) throw new Error(`${exId}: unknown check kind ${String(check.kind)} (known: ${[...CHECK_KINDS.keys()].join(", ")})`);
+    const { kind: _k, ...params } = check;
+    let parsed: unknown;
+    try {
+      parsed = kind.parse(params);
+    } catch (err) {
+      throw new Error(`${exId}: ${(err as Error).message}`);
+    }
+    if (typeof e.solution !== "string" || !e.solution.trim()) throw new Error(`${exId}: solution is missing`);
+    return {
+      id: exId,
+      lessonId: id,
+      title: localized(e.title, `${exId}.title`),
+      task: localized(e.task, `${exId}.task`),
+      hints: localizedList(e.hints, `${exId}.hints`),
+      solution: e.solution,
+      check: { kind, params: parsed },
+    };
+  });
+  return { id, order: meta.order as number, title: localized(meta.title, "title"), body, exercises };
+}

@@ -1,0 +1,144 @@
+// The composition root: builds every part from the config, wires them, and hands back
+// one handle whose dispose() takes everything down in order. The CLI and the tests both
+// start Shiplab through here.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { Server } from "socket.io";
+import { Grader } from "./checks/grader.ts";
+import type { Config } from "./config.ts";
+import { LessonCatalog } from "./lessons/catalog.ts";
+import type { Logger } from "./log.ts";
+import { CLIENT_DIST_DIR, LESSONS_DIR } from "./paths.ts";
+import type { ClientToServer, ServerToClient } from "./protocol.ts";
+import type { Provisioned } from "./provision/index.ts";
+import { LabGate } from "./registry/labGate.ts";
+import { applyBoxFirewall, ensureBoxNetwork, removeBoxNetwork, type BoxNetwork } from "./sandbox/boxNetwork.ts";
+import { DockerSandbox } from "./sandbox/dockerSandbox.ts";
+import { SqliteProgressStore } from "./store/progressStore.ts";
+import { TerminalGateway } from "./terminal/gateway.ts";
+import { createApp } from "./web/app.ts";
+import { LearnerSessions } from "./web/session.ts";
+
+/** Port of the lab gate on the box network's gateway address. */
+export const GATE_PORT = 5000;
+
+export interface Shiplab {
+  url: string;
+  port: number;
+  sandbox: DockerSandbox;
+  network: BoxNetwork;
+  store: SqliteProgressStore;
+  lessons: LessonCatalog;
+  /** Stops serving; boxes stay up for the next start to adopt unless removeBoxes is set. */
+  dispose(opts?: { removeBoxes?: boolean }): Promise<void>;
+}
+
+function loadOrCreateSecret(config: Config): string {
+  if (config.secret) return config.secret;
+  const file = path.join(config.stateDir, "cookie-secret");
+  if (!fs.existsSync(file)) fs.writeFileSync(file, crypto.randomBytes(32).toString("hex"), { mode: 0o600 });
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+export async function startShiplab(config: Config, host: Provisioned, log: Logger): Promise<Shiplab> {
+  const disposers: (() => unknown)[] = [];
+  const disposeAll = async () => {
+    for (const d of disposers.reverse()) await d();
+    disposers.length = 0;
+  };
+  try {
+    const lessons = LessonCatalog.load(LESSONS_DIR);
+    const store = new SqliteProgressStore(path.join(config.stateDir, `progress-${config.instance}.sqlite`));
+    disposers.push(() => store.dispose());
+
+    const network = await ensureBoxNetwork(host.docker, config.instance, config.testLabel);
+    const gate = new LabGate({ host: network.gateway, port: GATE_PORT, registryPort: host.registry.port, log });
+    await gate.start();
+    disposers.push(() => gate.dispose());
+    await applyBoxFirewall(config.instance, network, GATE_PORT);
+
+    const sandbox = new DockerSandbox({
+      docker: host.docker,
+      log,
+      instance: config.instance,
+      stateDir: config.stateDir,
+      image: host.images.box,
+      network,
+      gatePort: GATE_PORT,
+      memoryBytes: config.boxMemoryBytes,
+      cpus: config.boxCpus,
+      pids: config.boxPids,
+      diskBytes: config.boxDiskBytes,
+      runtime: config.boxRuntime,
+      idleTimeoutMs: config.idleTimeoutMs,
+      maxLifetimeMs: config.maxLifetimeMs,
+      warmPool: config.warmPool,
+      testLabel: config.testLabel,
+    });
+    await sandbox.start();
+    let removeBoxes = false;
+    disposers.push(async () => {
+      await sandbox.dispose();
+      if (removeBoxes) {
+        await sandbox.destroyAll();
+        await removeBoxNetwork(host.docker, config.instance, network);
+      }
+    });
+
+    const grader = new Grader(lessons, store, log);
+    disposers.push(() => grader.dispose());
+
+    const sessions = new LearnerSessions(loadOrCreateSecret(config));
+    const app = createApp({ lessons, store, sessions, log, clientDir: CLIENT_DIST_DIR });
+    const server = http.createServer(app);
+    const io = new Server<ClientToServer, ServerToClient>(server, { serveClient: false, maxHttpBufferSize: 256 * 1024 });
+    const dockerConfig = path.join(config.stateDir, "docker-cli");
+    fs.mkdirSync(dockerConfig, { recursive: true });
+    const gateway = new TerminalGateway({
+      io,
+      sessions,
+      sandbox,
+      grader,
+      log,
+      graceMs: config.reconnectGraceMs,
+      allowedOrigins: config.allowedOrigins,
+      ptyEnv: {
+        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        HOME: dockerConfig,
+        DOCKER_CONFIG: dockerConfig,
+        LANG: "C.UTF-8",
+      },
+    });
+    disposers.push(async () => {
+      gateway.dispose();
+      io.close();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    });
+
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.bind, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const shownHost = config.bind === "0.0.0.0" || config.bind === "::" ? "localhost" : config.bind;
+    return {
+      url: `http://${shownHost}:${port}`,
+      port,
+      sandbox,
+      network,
+      store,
+      lessons,
+      async dispose(opts = {}) {
+        removeBoxes = Boolean(opts.removeBoxes);
+        await disposeAll();
+      },
+    };
+  } catch (err) {
+    await disposeAll();
+    throw err;
+  }
+}

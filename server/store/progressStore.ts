@@ -1,0 +1,73 @@
+// Progress per learner and exercise. The port, and its SQLite implementation: one file,
+// WAL mode, so progress survives reloads, lost boxes and server restarts.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import type { Localized } from "../checks/types.ts";
+import type { ExerciseStatus } from "../protocol.ts";
+
+export interface ExerciseRecord {
+  exerciseId: string;
+  status: ExerciseStatus;
+  message: Localized;
+  updatedAt: number;
+}
+
+export interface ProgressStore {
+  forLearner(learnerId: string): Map<string, ExerciseRecord>;
+  /** Records a result. A passed exercise stays passed: progress already made is never lost. */
+  record(learnerId: string, rec: ExerciseRecord): ExerciseRecord;
+  dispose(): void;
+}
+
+export class SqliteProgressStore implements ProgressStore {
+  private db: Database.Database | undefined;
+
+  constructor(file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma("journal_mode = WAL");
+    this.db.exec(`CREATE TABLE IF NOT EXISTS progress (
+      learner TEXT NOT NULL,
+      exercise TEXT NOT NULL,
+      status TEXT NOT NULL,
+      message TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (learner, exercise)
+    )`);
+  }
+
+  private get open(): Database.Database {
+    if (!this.db) throw new Error("the progress store is closed");
+    return this.db;
+  }
+
+  forLearner(learnerId: string): Map<string, ExerciseRecord> {
+    const rows = this.open
+      .prepare("SELECT exercise, status, message, updated_at FROM progress WHERE learner = ?")
+      .all(learnerId) as { exercise: string; status: ExerciseStatus; message: string; updated_at: number }[];
+    return new Map(
+      rows.map((r) => [r.exercise, { exerciseId: r.exercise, status: r.status, message: JSON.parse(r.message), updatedAt: r.updated_at }]),
+    );
+  }
+
+  record(learnerId: string, rec: ExerciseRecord): ExerciseRecord {
+    const db = this.open;
+    return db.transaction(() => {
+      const prev = db.prepare("SELECT status FROM progress WHERE learner = ? AND exercise = ?").get(learnerId, rec.exerciseId) as
+        | { status: ExerciseStatus }
+        | undefined;
+      if (prev?.status === "passed" && rec.status !== "passed") return this.forLearner(learnerId).get(rec.exerciseId)!;
+      db.prepare(
+        `INSERT INTO progress (learner, exercise, status, message, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (learner, exercise) DO UPDATE SET status = excluded.status, message = excluded.message, updated_at = excluded.updated_at`,
+      ).run(learnerId, rec.exerciseId, rec.status, JSON.stringify(rec.message), rec.updatedAt);
+      return rec;
+    })();
+  }
+
+  dispose(): void {
+    this.db?.close();
+    this.db = undefined;
+  }
+}

@@ -1,0 +1,162 @@
+// The terminal socket: checks the page's Origin and the learner cookie before accepting,
+// gives the learner their box and shell, and carries keystrokes, output, resizes and
+// exercise results. Everything a connection registers is undone when it goes.
+import type { Server, Socket } from "socket.io";
+import type { Grader } from "../checks/grader.ts";
+import { localize } from "../checks/grader.ts";
+import type { Localized } from "../checks/types.ts";
+import type { Logger } from "../log.ts";
+import { LANGS, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
+import type { SandboxManager } from "../sandbox/sandboxManager.ts";
+import type { LearnerSessions } from "../web/session.ts";
+import { BOX_MESSAGES } from "./messages.ts";
+import { TerminalSession, validSize, type TerminalPeer } from "./terminalSession.ts";
+
+const MAX_INPUT = 64 * 1024;
+
+export interface GatewayDeps {
+  io: Server<ClientToServer, ServerToClient>;
+  sessions: LearnerSessions;
+  sandbox: SandboxManager;
+  grader: Grader;
+  log: Logger;
+  graceMs: number;
+  allowedOrigins: string[];
+  ptyEnv: Record<string, string>;
+}
+
+type LearnerSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { learnerId: string; lang: Lang }>;
+
+/** Same-origin (the Host the page was served from) or explicitly allowed. */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: string[]): boolean {
+  if (!origin || !host) return false;
+  if (allowed.includes(origin)) return true;
+  try {
+    const u = new URL(origin);
+    return (u.protocol === "http:" || u.protocol === "https:") && u.host === host;
+  } catch {
+    return false;
+  }
+}
+
+export class TerminalGateway {
+  private readonly terminals = new Map<string, TerminalSession>();
+  private readonly sockets = new Map<string, Set<LearnerSocket>>();
+  private readonly unsubscribe: (() => void)[] = [];
+  private disposed = false;
+
+  constructor(private readonly d: GatewayDeps) {
+    d.io.use((socket, next) => {
+      const { headers } = socket.handshake;
+      if (!originAllowed(headers.origin, headers.host, d.allowedOrigins)) {
+        return next(new Error(BOX_MESSAGES.badOrigin.en));
+      }
+      const learnerId = d.sessions.fromCookieHeader(headers.cookie);
+      if (!learnerId) return next(new Error(BOX_MESSAGES.noSession.en));
+      const lang = socket.handshake.query.lang;
+      socket.data.learnerId = learnerId;
+      socket.data.lang = LANGS.includes(lang as Lang) ? (lang as Lang) : "en";
+      next();
+    });
+    d.io.on("connection", (socket) => void this.onConnection(socket as LearnerSocket));
+    this.unsubscribe.push(
+      d.grader.onUpdate((learnerId, rec) => {
+        for (const s of this.sockets.get(learnerId) ?? []) s.emit("exercise", localize(rec, s.data.lang));
+      }),
+      d.sandbox.onRemoved((box, reason) => {
+        if (!box.learnerId) return;
+        d.grader.unwatch(box.learnerId);
+        this.terminals.get(box.learnerId)?.dispose();
+        this.tell(box.learnerId, "error", BOX_MESSAGES.removed(reason));
+      }),
+    );
+  }
+
+  private tell(learnerId: string, state: "error" | "ready", message: Localized): void {
+    for (const s of this.sockets.get(learnerId) ?? []) s.emit("box:state", { state, message: message[s.data.lang] });
+  }
+
+  private async onConnection(socket: LearnerSocket): Promise<void> {
+    const { learnerId, lang } = socket.data;
+    let mine = this.sockets.get(learnerId);
+    if (!mine) this.sockets.set(learnerId, (mine = new Set()));
+    mine.add(socket);
+    for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, lang));
+
+    let terminal: TerminalSession | undefined;
+    const peer: TerminalPeer = {
+      output: (data) => socket.emit("term:output", data),
+      shellExited: () => socket.emit("box:state", { state: "shell-exited", message: BOX_MESSAGES.shellExited[lang] }),
+    };
+    const cleanup = () => {
+      mine!.delete(socket);
+      if (mine!.size === 0) this.sockets.delete(learnerId);
+      if (terminal) {
+        terminal.detach(peer);
+        this.d.sandbox.setAttached(learnerId, false);
+      }
+      terminal = undefined;
+    };
+    socket.on("disconnect", cleanup);
+
+    const reconnect = this.terminals.has(learnerId);
+    socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] });
+    let acquired;
+    try {
+      acquired = await this.d.sandbox.acquire(learnerId);
+    } catch (err) {
+      this.d.log.error(`box for learner ${learnerId}: ${(err as Error).message}`);
+      socket.emit("box:state", { state: "error", message: BOX_MESSAGES.failed((err as Error).message)[lang] });
+      return;
+    }
+    if (socket.disconnected || this.disposed) return;
+    const { box, replacedBecause } = acquired;
+    this.d.grader.watch(learnerId, box);
+
+    let session = this.terminals.get(learnerId);
+    if (session && replacedBecause) {
+      session.dispose();
+      session = undefined;
+    }
+    if (!session) {
+      session = new TerminalSession({
+        container: box.container,
+        env: this.d.ptyEnv,
+        graceMs: this.d.graceMs,
+        onDisposed: () => {
+          if (this.terminals.get(learnerId) === session) this.terminals.delete(learnerId);
+        },
+      });
+      this.terminals.set(learnerId, session);
+    }
+    terminal = session;
+    this.d.sandbox.setAttached(learnerId, true);
+    const replay = session.attach(peer);
+    if (replay) socket.emit("term:replay", replay);
+    const state = replacedBecause ? "ready" : reconnect && replay ? "reconnected" : "ready";
+    const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
+    socket.emit("box:state", { state, message: message[lang] });
+
+    socket.on("term:input", (data) => {
+      if (typeof data === "string" && data.length <= MAX_INPUT) terminal?.write(data);
+    });
+    socket.on("term:resize", (size) => {
+      const s = validSize(size);
+      if (s) terminal?.resize(s);
+    });
+    socket.on("check:run", async () => {
+      await this.d.grader.checkNow(learnerId);
+      // Answer even when nothing changed, so the page knows the check ran.
+      for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, socket.data.lang));
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const u of this.unsubscribe) u();
+    for (const t of [...this.terminals.values()]) t.dispose();
+    this.terminals.clear();
+    this.sockets.clear();
+  }
+}

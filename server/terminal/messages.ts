@@ -1,0 +1,31 @@
+// What the learner is told about their box, in each language the page speaks.
+import { msg, type Localized } from "../checks/types.ts";
+import type { RemovalReason } from "../sandbox/sandboxManager.ts";
+
+export const BOX_MESSAGES = {
+  starting: msg("Starting your box…", "正在启动你的沙箱…"),
+  ready: msg("Your box is ready: this terminal is a root shell in it.", "沙箱已就绪：这是沙箱里的 root 终端。"),
+  reconnected: msg("Reconnected to your box; recent output is shown again.", "已重新连接到你的沙箱，最近的输出已恢复。"),
+  shellExited: msg("The shell ended. Press Enter to start a new one.", "终端会话已结束。按回车键开始一个新的会话。"),
+  replaced: msg(
+    "Your previous box had stopped, so you have a fresh one: images and containers from before are gone, your progress is kept.",
+    "你之前的沙箱已经停止，已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",
+  ),
+  noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
+  badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),
+  failed: (reason: string): Localized =>
+    msg(
+      `Your box could not be started (${reason}). Reload the page to try again; if it keeps failing, ask your teacher.`,
+      `沙箱启动失败（${reason}）。请刷新页面重试；如果一直失败，请联系老师。`,
+    ),
+  removed: (reason: RemovalReason): Localized => {
+    switch (reason) {
+      case "idle":
+        return msg("Your box was removed because no terminal was open for a while. Reload the page for a new one; your progress is kept.", "由于一段时间没有打开终端，你的沙箱已被回收。刷新页面即可获得新的沙箱，学习进度会保留。");
+      case "lifetime":
+        return msg("Your box reached its maximum lifetime and was removed. Reload the page for a new one; your progress is kept.", "你的沙箱已到达最长使用时间并被回收。刷新页面即可获得新的沙箱，学习进度会保留。");
+      default:
+        return msg("Your box stopped. Reload the page for a new one; your progress is kept.", "你的沙箱已停止。刷新页面即可获得新的沙箱，学习进度会保留。");
+    }
+  },
+};

@@ -1,0 +1,110 @@
+// One learner's shell in their box: a pty running `docker exec -it <box> bash -l`, shared
+// by every page the learner has open, kept for a grace period after the last page leaves
+// so a reload or a dropped connection gets the same shell and its recent output back.
+import * as pty from "node-pty";
+import { OutputBuffer } from "./outputBuffer.ts";
+
+export interface TerminalPeer {
+  output(data: string): void;
+  shellExited(code: number): void;
+}
+
+export interface TerminalSessionOptions {
+  container: string;
+  /** The only environment the docker CLI gets: never the server's own. */
+  env: Record<string, string>;
+  graceMs: number;
+  /** Called once, when the session is disposed (grace ran out, or the box went away). */
+  onDisposed: () => void;
+}
+
+export const MAX_COLS = 500;
+export const MAX_ROWS = 200;
+
+export function validSize(size: unknown): { cols: number; rows: number } | undefined {
+  const s = size as { cols?: unknown; rows?: unknown } | null;
+  if (!s || typeof s !== "object") return undefined;
+  const { cols, rows } = s;
+  if (!Number.isInteger(cols) || !Number.isInteger(rows)) return undefined;
+  if ((cols as number) < 2 || (cols as number) > MAX_COLS || (rows as number) < 1 || (rows as number) > MAX_ROWS) return undefined;
+  return { cols: cols as number, rows: rows as number };
+}
+
+export class TerminalSession {
+  private proc: pty.IPty | undefined;
+  private readonly peers = new Set<TerminalPeer>();
+  private readonly output: OutputBuffer;
+  private graceTimer: NodeJS.Timeout | undefined;
+  private size = { cols: 80, rows: 24 };
+  private disposed = false;
+
+  constructor(private readonly o: TerminalSessionOptions) {
+    this.output = new OutputBuffer((data) => {
+      for (const p of this.peers) p.output(data);
+    });
+  }
+
+  get peerCount(): number {
+    return this.peers.size;
+  }
+
+  /** Attaches a page; returns what it should paint first (recent output). */
+  attach(peer: TerminalPeer): string {
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    this.peers.add(peer);
+    if (!this.proc) this.spawn();
+    this.output.flushNow();
+    return this.output.replay();
+  }
+
+  detach(peer: TerminalPeer): void {
+    if (!this.peers.delete(peer) || this.peers.size > 0 || this.disposed) return;
+    this.graceTimer = setTimeout(() => this.dispose(), this.o.graceMs);
+    this.graceTimer.unref();
+  }
+
+  write(data: string): void {
+    if (this.disposed) return;
+    if (!this.proc) this.spawn();
+    this.proc!.write(data);
+  }
+
+  resize(size: { cols: number; rows: number }): void {
+    this.size = size;
+    this.proc?.resize(size.cols, size.rows);
+  }
+
+  private spawn(): void {
+    const proc = pty.spawn(
+      "docker",
+      ["exec", "-it", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-w", "/root", this.o.container, "bash", "-l"],
+      { name: "xterm-256color", cols: this.size.cols, rows: this.size.rows, cwd: "/", env: this.o.env },
+    );
+    this.proc = proc;
+    proc.onData((d) => this.output.push(d));
+    proc.onExit(({ exitCode }) => {
+      if (this.proc !== proc) return;
+      this.proc = undefined;
+      this.output.flushNow();
+      if (!this.disposed) for (const p of this.peers) p.shellExited(exitCode);
+    });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
+    const proc = this.proc;
+    this.proc = undefined;
+    try {
+      proc?.kill();
+    } catch {
+      // Already gone.
+    }
+    this.output.dispose();
+    this.peers.clear();
+    this.o.onDisposed();
+  }
+}

@@ -1,0 +1,49 @@
+// The HTTP side: learner cookie, lesson API, the built page, then 404 and errors.
+import express from "express";
+import fs from "node:fs";
+import path from "node:path";
+import type { LessonCatalog } from "../lessons/catalog.ts";
+import type { Logger } from "../log.ts";
+import type { ProgressStore } from "../store/progressStore.ts";
+import { errorHandler, HttpError, notFound } from "./httpError.ts";
+import { lessonRoutes } from "./lessonRoutes.ts";
+import type { LearnerSessions } from "./session.ts";
+
+export interface AppDeps {
+  lessons: LessonCatalog;
+  store: ProgressStore;
+  sessions: LearnerSessions;
+  log: Logger;
+  clientDir: string;
+}
+
+export function createApp(d: AppDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.use((req, res, next) => {
+    let learnerId = d.sessions.fromCookieHeader(req.headers.cookie);
+    if (!learnerId) {
+      learnerId = d.sessions.newLearnerId();
+      res.setHeader("Set-Cookie", d.sessions.setCookieHeader(learnerId));
+    }
+    res.locals.learnerId = learnerId;
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    next();
+  });
+  app.get("/healthz", (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.use(lessonRoutes(d.lessons, d.store));
+  app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
+  const page = (_req: express.Request, res: express.Response) => {
+    const file = path.join(d.clientDir, "index.html");
+    if (!fs.existsSync(file)) throw new HttpError(503, "The page has not been built: run `npm start`, which builds it.");
+    res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:");
+    res.sendFile(file);
+  };
+  app.get("/", page);
+  app.get("/lessons/:id", page);
+  app.use(notFound);
+  app.use(errorHandler(d.log));
+  return app;
+}

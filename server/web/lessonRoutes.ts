@@ -1,0 +1,48 @@
+// The lesson API: the list, and one lesson in one language with the learner's progress.
+import { Router } from "express";
+import type { LessonCatalog } from "../lessons/catalog.ts";
+import { LANGS, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
+import type { ProgressStore } from "../store/progressStore.ts";
+import { HttpError } from "./httpError.ts";
+
+export function langOf(raw: unknown): Lang {
+  if (raw === undefined) return "en";
+  if (typeof raw === "string" && LANGS.includes(raw as Lang)) return raw as Lang;
+  throw new HttpError(400, `Unknown language ${String(raw).slice(0, 20)}: use one of ${LANGS.join(", ")}.`);
+}
+
+export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Router {
+  const r = Router();
+  r.get("/api/lessons", (req, res) => {
+    const lang = langOf(req.query.lang);
+    const list: LessonSummary[] = lessons.list().map((l) => ({ id: l.id, order: l.order, title: l.title[lang] }));
+    res.json(list);
+  });
+  r.get("/api/lessons/:id", (req, res) => {
+    const lang = langOf(req.query.lang);
+    const lesson = lessons.get(req.params.id);
+    if (!lesson) {
+      throw new HttpError(404, `There is no lesson "${req.params.id.slice(0, 60)}". Pick one from the list of lessons.`);
+    }
+    const progress = store.forLearner(res.locals.learnerId as string);
+    const payload: LessonPayload = {
+      id: lesson.id,
+      title: lesson.title[lang],
+      lang,
+      markdown: lesson.body[lang],
+      exercises: lesson.exercises.map((e) => {
+        const rec = progress.get(e.id);
+        return {
+          id: e.id,
+          title: e.title[lang],
+          task: e.task[lang],
+          hints: e.hints[lang],
+          status: rec?.status ?? "pending",
+          message: rec?.message[lang] ?? "",
+        };
+      }),
+    };
+    res.json(payload);
+  });
+  return r;
+}
