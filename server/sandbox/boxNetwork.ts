@@ -1,6 +1,7 @@
 // The network every box of one Shiplab sits on: internal (no route out), no traffic
 // between boxes (icc off), and a host firewall that lets a box reach only the lab gate.
 import crypto from "node:crypto";
+import fs from "node:fs";
 import type Docker from "dockerode";
 import { run } from "../host/run.ts";
 import { baseLabels } from "./labels.ts";
@@ -69,4 +70,21 @@ export async function removeBoxNetwork(docker: Docker, instance: string, net: Bo
   await iptables(["-F", chain]);
   await iptables(["-X", chain]);
   await docker.getNetwork(net.name).remove().catch(() => undefined);
+}
+
+/** Firewall rules whose box bridge no longer exists (a network removed behind our back). */
+export async function removeStaleFirewallRules(): Promise<void> {
+  let rules: string;
+  try {
+    rules = await run("iptables", ["-w", "-S", "INPUT"]);
+  } catch {
+    return;
+  }
+  for (const line of rules.split("\n")) {
+    const m = /^-A INPUT -i (shl[0-9a-f]{8}) -j (SHIPLAB-[0-9a-f]{8})$/.exec(line.trim());
+    if (!m || fs.existsSync(`/sys/class/net/${m[1]}`)) continue;
+    await iptables(["-D", "INPUT", "-i", m[1], "-j", m[2]]);
+    await iptables(["-F", m[2]]);
+    await iptables(["-X", m[2]]);
+  }
 }

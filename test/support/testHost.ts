@@ -1,0 +1,100 @@
+// Test fixtures over the real thing: the host's Docker Engine, the real box image, the
+// real lab registry (started once by globalSetup, shared by every file), and Shiplab
+// itself started on port 0 under an instance name of its own.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Docker from "dockerode";
+import { loadConfig, type Config } from "../../server/config.ts";
+import { consoleLogger, silentLogger } from "../../server/log.ts";
+import { startShiplab, type Shiplab } from "../../server/main.ts";
+import { provision, type Provisioned } from "../../server/provision/index.ts";
+import { LABEL } from "../../server/sandbox/labels.ts";
+import { removeDisk } from "../../server/sandbox/loopDisk.ts";
+
+export const log = process.env.SHIPLAB_TEST_VERBOSE ? consoleLogger("test") : silentLogger;
+
+export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
+  return loadConfig(process.env, {
+    port: 0,
+    bind: "127.0.0.1",
+    instance: `t${crypto.randomBytes(4).toString("hex")}`,
+    warmPool: 0,
+    testLabel: true,
+    boxMemoryBytes: 768 * 1024 ** 2,
+    boxDiskBytes: 4 * 1024 ** 3,
+    ...overrides,
+  });
+}
+
+let host: Provisioned | undefined;
+/** Everything provisioned: fast, since globalSetup already built and seeded it all. */
+export async function testHost(): Promise<Provisioned> {
+  host ??= await provision(testConfig(), log);
+  return host;
+}
+
+export async function startTestLab(overrides: Partial<Config> = {}): Promise<{ lab: Shiplab; config: Readonly<Config> }> {
+  const config = testConfig(overrides);
+  const lab = await startShiplab(config, await testHost(), log);
+  return { lab, config };
+}
+
+/** Runs a shell command inside a box (as the learner would) and returns its output and exit code. */
+export async function sh(container: string, script: string, timeoutMs = 120_000): Promise<{ code: number; out: string }> {
+  const docker = new Docker();
+  const exec = await docker.getContainer(container).exec({
+    Cmd: ["bash", "-lc", script],
+    AttachStdout: true,
+    AttachStderr: true,
+    Tty: true,
+    WorkingDir: "/root",
+  });
+  const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+  let out = "";
+  stream.on("data", (c: Buffer) => (out += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => reject(new Error(`timed out: ${script}\n${out}`)), timeoutMs);
+    stream.on("end", () => {
+      clearTimeout(t);
+      resolve();
+    });
+  });
+  // The exit code is only final once the stream has ended.
+  const info = await exec.inspect();
+  return { code: info.ExitCode ?? -1, out };
+}
+
+/** Removes every container, network and volume a test labelled, whatever happened. */
+export async function removeTestObjects(instance?: string): Promise<void> {
+  const docker = new Docker();
+  const label = instance ? [`${LABEL.test}`, `${LABEL.instance}=${instance}`] : [LABEL.test];
+  for (const c of await docker.listContainers({ all: true, filters: { label } })) {
+    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+  }
+  for (const n of await docker.listNetworks({ filters: { label } })) {
+    await docker.getNetwork(n.Id).remove().catch(() => undefined);
+  }
+  const { Volumes } = await docker.listVolumes({ filters: { label } });
+  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+}
+
+/** Unmounts and deletes box disks that tests left (a test killed half-way). */
+export async function removeTestDisks(): Promise<void> {
+  const boxes = path.join(testConfig().stateDir, "boxes");
+  if (!fs.existsSync(boxes)) return;
+  for (const instance of fs.readdirSync(boxes)) {
+    for (const id of fs.readdirSync(path.join(boxes, instance))) await removeDisk(path.join(boxes, instance, id));
+  }
+  fs.rmSync(boxes, { recursive: true, force: true });
+}
+
+export async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
