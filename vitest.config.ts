@@ -6,7 +6,8 @@ import { defineConfig } from "vitest/config";
 const testEnv = {
   SHIPLAB_STATE_DIR: process.env.SHIPLAB_STATE_DIR ?? "/var/lib/shiplab-test",
   SHIPLAB_REGISTRY_PORT: process.env.SHIPLAB_REGISTRY_PORT ?? "5001",
-  SHIPLAB_TEST_LABEL: "true",
+  // Labels what this run creates, so its clean-up never touches another run's boxes.
+  SHIPLAB_TEST_RUN: process.env.SHIPLAB_TEST_RUN ?? `run-${process.pid}`,
 };
 Object.assign(process.env, testEnv);
 

@@ -32,8 +32,8 @@ export interface Config {
   secret: string | undefined;
   /** Extra origins allowed to open the terminal socket (the page's own origin always is). */
   allowedOrigins: string[];
-  /** Label every Docker object with shiplab.test (set by the test suite). */
-  testLabel: boolean;
+  /** Set by the test suite: every Docker object is labelled shiplab.test=<this run>. */
+  testRun: string | undefined;
 }
 
 type Parser<T> = (raw: string, name: string) => T;
@@ -78,11 +78,6 @@ const name: Parser<string> = (raw, key) => {
   return raw;
 };
 const list: Parser<string[]> = (raw) => raw.split(",").map((s) => s.trim()).filter(Boolean);
-const flag: Parser<boolean> = (raw, key) => {
-  if (/^(1|true|yes)$/i.test(raw)) return true;
-  if (/^(0|false|no|)$/i.test(raw)) return false;
-  throw new ConfigError(`${key}=${raw} must be true or false.`);
-};
 
 interface Setting<K extends keyof Config> {
   env: string;
@@ -113,7 +108,7 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   reconnectGraceMs: { env: "SHIPLAB_RECONNECT_GRACE", describe: "keep a dropped terminal's shell for", parse: duration, default: "5m" },
   secret: { env: "SHIPLAB_SECRET", describe: "secret that signs learner cookies", parse: text, default: undefined },
   allowedOrigins: { env: "SHIPLAB_ALLOWED_ORIGINS", describe: "extra origins for the terminal socket", parse: list, default: "" },
-  testLabel: { env: "SHIPLAB_TEST_LABEL", describe: "label Docker objects shiplab.test", parse: flag, default: "false" },
+  testRun: { env: "SHIPLAB_TEST_RUN", describe: "test run id (labels Docker objects shiplab.test)", parse: text, default: undefined },
 };
 
 /** Reads the settings from `env` (process.env by default), throwing one message per bad value. */

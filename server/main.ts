@@ -54,7 +54,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const store = new SqliteProgressStore(path.join(config.stateDir, `progress-${config.instance}.sqlite`));
     disposers.push(() => store.dispose());
 
-    const network = await ensureBoxNetwork(host.docker, config.instance, config.testLabel);
+    const network = await ensureBoxNetwork(host.docker, config.instance, config.testRun);
     const gate = new LabGate({ host: network.gateway, port: GATE_PORT, registryPort: host.registry.port, log });
     await gate.start();
     disposers.push(() => gate.dispose());
@@ -76,7 +76,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       idleTimeoutMs: config.idleTimeoutMs,
       maxLifetimeMs: config.maxLifetimeMs,
       warmPool: config.warmPool,
-      testLabel: config.testLabel,
+      testRun: config.testRun,
     });
     await sandbox.start();
     let removeBoxes = false;

@@ -19,7 +19,7 @@ export function networkNames(instance: string): { name: string; bridge: string; 
   return { name: `shiplab-${instance}`, bridge: `shl${h}`, chain: `SHIPLAB-${h}` };
 }
 
-export async function ensureBoxNetwork(docker: Docker, instance: string, test: boolean): Promise<BoxNetwork> {
+export async function ensureBoxNetwork(docker: Docker, instance: string, testRun: string | undefined): Promise<BoxNetwork> {
   const { name, bridge } = networkNames(instance);
   let info: Docker.NetworkInspectInfo;
   try {
@@ -30,7 +30,7 @@ export async function ensureBoxNetwork(docker: Docker, instance: string, test: b
       Driver: "bridge",
       Internal: true,
       CheckDuplicate: true,
-      Labels: baseLabels(instance, test),
+      Labels: baseLabels(instance, testRun),
       Options: {
         "com.docker.network.bridge.name": bridge,
         "com.docker.network.bridge.enable_icc": "false",

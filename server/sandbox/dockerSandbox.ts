@@ -28,7 +28,7 @@ export interface DockerSandboxOptions {
   idleTimeoutMs: number;
   maxLifetimeMs: number;
   warmPool: number;
-  testLabel: boolean;
+  testRun: string | undefined;
   /** How often the reaper looks; defaults to a quarter of the shortest timeout, 1–30 s. */
   reapIntervalMs?: number;
 }
@@ -220,7 +220,7 @@ export class DockerSandbox implements SandboxManager {
         name,
         Image: this.o.image,
         Hostname: "shiplab",
-        Labels: { ...baseLabels(this.o.instance, this.o.testLabel), [LABEL.box]: id, [LABEL.created]: String(box.createdAt) },
+        Labels: { ...baseLabels(this.o.instance, this.o.testRun), [LABEL.box]: id, [LABEL.created]: String(box.createdAt) },
         Cmd: [
           "--registry-mirror", gate,
           "--insecure-registry", `${LAB_REGISTRY_HOST}:${this.o.gatePort}`,

@@ -9,6 +9,6 @@ export const LABEL = {
   test: "shiplab.test",
 } as const;
 
-export function baseLabels(instance: string, test: boolean): Record<string, string> {
-  return { [LABEL.instance]: instance, ...(test ? { [LABEL.test]: "1" } : {}) };
+export function baseLabels(instance: string, testRun: string | undefined): Record<string, string> {
+  return { [LABEL.instance]: instance, ...(testRun ? { [LABEL.test]: testRun } : {}) };
 }

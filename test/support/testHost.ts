@@ -20,7 +20,6 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     bind: "127.0.0.1",
     instance: `t${crypto.randomBytes(4).toString("hex")}`,
     warmPool: 0,
-    testLabel: true,
     boxMemoryBytes: 768 * 1024 ** 2,
     boxDiskBytes: 4 * 1024 ** 3,
     ...overrides,
@@ -68,7 +67,8 @@ export async function sh(container: string, script: string, timeoutMs = 120_000)
 /** Removes every container, network and volume a test labelled, whatever happened. */
 export async function removeTestObjects(instance?: string): Promise<void> {
   const docker = new Docker();
-  const label = instance ? [`${LABEL.test}`, `${LABEL.instance}=${instance}`] : [LABEL.test];
+  const run = `${LABEL.test}=${testConfig().testRun}`;
+  const label = instance ? [run, `${LABEL.instance}=${instance}`] : [run];
   for (const c of await docker.listContainers({ all: true, filters: { label } })) {
     await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
   }
@@ -79,14 +79,17 @@ export async function removeTestObjects(instance?: string): Promise<void> {
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
 }
 
-/** Unmounts and deletes box disks that tests left (a test killed half-way). */
+/** Unmounts and deletes box disks whose box is gone (a test killed half-way). */
 export async function removeTestDisks(): Promise<void> {
   const boxes = path.join(testConfig().stateDir, "boxes");
   if (!fs.existsSync(boxes)) return;
+  const docker = new Docker();
+  const live = new Set((await docker.listContainers({ all: true, filters: { label: [LABEL.box] } })).map((c) => c.Labels[LABEL.box]));
   for (const instance of fs.readdirSync(boxes)) {
-    for (const id of fs.readdirSync(path.join(boxes, instance))) await removeDisk(path.join(boxes, instance, id));
+    for (const id of fs.readdirSync(path.join(boxes, instance))) {
+      if (!live.has(id)) await removeDisk(path.join(boxes, instance, id));
+    }
   }
-  fs.rmSync(boxes, { recursive: true, force: true });
 }
 
 export async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
