@@ -1,0 +1,216 @@
+// The Docker sandbox against the real host dockerd: real boxes, real inner daemons,
+// the real lab registry behind the real gate.
+import net from "node:net";
+import fs from "node:fs";
+import path from "node:path";
+import Docker from "dockerode";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../server/config.ts";
+import type { Shiplab } from "../../server/main.ts";
+import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
+import { LABEL } from "../../server/sandbox/labels.ts";
+import type { RemovalReason } from "../../server/sandbox/sandboxManager.ts";
+import { sandboxFor } from "../support/sandboxFor.ts";
+import { removeTestObjects, sh, startTestLab, testHost, until } from "../support/testHost.ts";
+
+const docker = new Docker();
+let lab: Shiplab;
+let config: Readonly<Config>;
+
+beforeAll(async () => {
+  ({ lab, config } = await startTestLab());
+});
+
+afterAll(async () => {
+  await lab?.dispose({ removeBoxes: true });
+  if (config) await removeTestObjects(config.instance);
+});
+
+const exists = async (container: string) => {
+  try {
+    await docker.getContainer(container).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe("a box", () => {
+  it("runs its own Docker daemon, labelled and limited", async () => {
+    const { box } = await lab.sandbox.acquire("a000000000000001");
+    const info = await docker.getContainer(box.container).inspect();
+
+    expect(info.Config.Labels[LABEL.box]).toBe(box.id);
+    expect(info.Config.Labels[LABEL.instance]).toBe(config.instance);
+    expect(info.Config.Labels[LABEL.test]).toBe(config.testRun);
+    expect(info.HostConfig.Privileged).toBe(false);
+    expect(info.HostConfig.Memory).toBe(config.boxMemoryBytes);
+    expect(info.HostConfig.NanoCpus).toBe(config.boxCpus * 1e9);
+    expect(info.HostConfig.PidsLimit).toBe(config.boxPids);
+    expect(info.HostConfig.CapDrop).toEqual(expect.arrayContaining(["SYS_MODULE", "SYS_RAWIO", "SYS_BOOT"]));
+    expect(info.HostConfig.NetworkMode).toBe(lab.network.name);
+
+    // The disk limit is a real file system of that size under /var/lib/docker.
+    const df = await sh(box.container, "df -B1 --output=size /var/lib/docker | tail -1");
+    const size = Number(df.out.trim());
+    expect(size).toBeGreaterThan(config.boxDiskBytes * 0.9);
+    expect(size).toBeLessThanOrEqual(config.boxDiskBytes);
+
+    // Its own daemon answers on the socket the checker reads, and runs inside the box.
+    const inner = await new Docker({ socketPath: box.socketPath }).version();
+    expect(inner.ApiVersion).toBe("1.41");
+    const ps = await sh(box.container, "ps -ef | grep [d]ockerd");
+    expect(ps.out).toMatch(/dockerd --host unix:\/\/\/var\/run\/docker.sock/);
+
+    // The same learner gets the same box.
+    expect((await lab.sandbox.acquire("a000000000000001")).box.id).toBe(box.id);
+  });
+
+  it("pulls the lab's images, explains a miss, and keeps the lab's own images read-only", async () => {
+    const { box } = await lab.sandbox.acquire("a000000000000002");
+    const pull = await sh(box.container, "docker pull busybox && docker run --rm busybox echo from-busybox");
+    expect(pull.code).toBe(0);
+    expect(pull.out).toContain("from-busybox");
+    expect((await sh(box.container, "docker pull hello-world && docker run --rm hello-world")).out).toContain("Hello from Docker");
+
+    const miss = await sh(box.container, "docker pull some/image-the-lab-lacks");
+    expect(miss.code).not.toBe(0);
+    expect(miss.out).toContain(NOT_IN_LAB_MESSAGE);
+
+    const poison = await sh(box.container, "docker tag busybox registry.lab:5000/library/busybox:latest && docker push registry.lab:5000/library/busybox:latest");
+    expect(poison.code).not.toBe(0);
+    expect(poison.out).toMatch(/read-only/);
+
+    const own = await sh(box.container, "docker tag busybox registry.lab:5000/ada/bb:t1 && docker push registry.lab:5000/ada/bb:t1");
+    expect(own.code).toBe(0);
+    const host = await testHost();
+    expect(await host.registry.tags("ada/bb")).toContain("t1");
+  });
+});
+
+describe("isolation", () => {
+  it("keeps two boxes apart: images, containers, daemons and network", async () => {
+    const a = (await lab.sandbox.acquire("a0000000000000aa")).box;
+    const b = (await lab.sandbox.acquire("b0000000000000bb")).box;
+    expect(a.id).not.toBe(b.id);
+    expect(a.socketPath).not.toBe(b.socketPath);
+
+    await sh(a.container, "docker pull busybox && docker tag busybox only/in-a && docker run --name only-in-a busybox true");
+    const seenByB = await sh(b.container, "docker images --format '{{.Repository}}'; docker ps -a --format '{{.Names}}'");
+    expect(seenByB.out).not.toContain("only/in-a");
+    expect(seenByB.out).not.toContain("only-in-a");
+    const innerB = new Docker({ socketPath: b.socketPath });
+    expect((await innerB.listImages()).flatMap((i) => i.RepoTags ?? [])).not.toContain("only/in-a:latest");
+
+    // A listens; A reaches itself (so the probe works), B cannot reach A.
+    const ipA = (await docker.getContainer(a.container).inspect()).NetworkSettings.Networks[lab.network.name].IPAddress;
+    await sh(a.container, "mkdir -p /tmp/www && busybox httpd -p 7000 -h /tmp/www");
+    const self = await sh(a.container, `timeout 3 bash -c 'echo > /dev/tcp/${ipA}/7000' && echo reached`);
+    expect(self.out).toContain("reached");
+    const fromB = await sh(b.container, `timeout 3 bash -c 'echo > /dev/tcp/${ipA}/7000' && echo reached`);
+    expect(fromB.out).not.toContain("reached");
+  });
+
+  it("lets a box reach only the lab gate on the host", async () => {
+    const { box } = await lab.sandbox.acquire("c0000000000000cc");
+    // A host service on every address: the box must not reach it through its gateway.
+    const server = net.createServer((s) => s.end("host-secret\n"));
+    await new Promise<void>((r) => server.listen(0, "0.0.0.0", () => r()));
+    const port = (server.address() as net.AddressInfo).port;
+    try {
+      const blocked = await sh(box.container, `timeout 3 bash -c 'cat < /dev/tcp/registry.lab/${port}'`);
+      expect(blocked.out).not.toContain("host-secret");
+      const gate = await sh(box.container, "timeout 3 bash -c 'echo > /dev/tcp/registry.lab/5000' && echo gate-open");
+      expect(gate.out).toContain("gate-open");
+      // And no name resolves to the outside world.
+      const dns = await sh(box.container, "getent hosts example.com || echo no-such-host");
+      expect(dns.out).toContain("no-such-host");
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe("lifecycle", () => {
+  it("removes a box left idle, and one past its lifetime even while in use", async () => {
+    const sandbox = await sandboxFor(lab, config, { idleTimeoutMs: 1500, maxLifetimeMs: 60_000, reapIntervalMs: 200 });
+    const removed: [string, RemovalReason][] = [];
+    sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
+    await sandbox.start();
+    try {
+      const idle = (await sandbox.acquire("d0000000000000dd")).box;
+      sandbox.setAttached("d0000000000000dd", true);
+      await new Promise((r) => setTimeout(r, 2000));
+      expect(await exists(idle.container)).toBe(true); // attached: not idle
+      sandbox.setAttached("d0000000000000dd", false);
+      await until(async () => removed.find(([id]) => id === idle.id), 10_000, "the idle box to be removed");
+      expect(removed.find(([id]) => id === idle.id)?.[1]).toBe("idle");
+      expect(await exists(idle.container)).toBe(false);
+      expect(fs.existsSync(path.dirname(path.dirname(idle.socketPath)))).toBe(false);
+    } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+
+    const shortLived = await sandboxFor(lab, config, { idleTimeoutMs: 60_000, maxLifetimeMs: 3000, reapIntervalMs: 200 });
+    const removed2: RemovalReason[] = [];
+    shortLived.onRemoved((_b, reason) => removed2.push(reason));
+    await shortLived.start();
+    try {
+      const busy = (await shortLived.acquire("e0000000000000ee")).box;
+      shortLived.setAttached("e0000000000000ee", true);
+      await until(async () => removed2.includes("lifetime"), 15_000, "the box past its lifetime to be removed");
+      expect(await exists(busy.container)).toBe(false);
+    } finally {
+      await shortLived.destroyAll();
+      await shortLived.dispose();
+    }
+  });
+
+  it("adopts live boxes after a restart and reaps dead ones", async () => {
+    const first = await sandboxFor(lab, config);
+    await first.start();
+    const live = (await first.acquire("f0000000000000f1")).box;
+    const dead = (await first.acquire("f0000000000000f2")).box;
+    await docker.getContainer(dead.container).stop({ t: 1 });
+    await first.dispose(); // a server shutting down leaves boxes for the next one
+
+    const second = await sandboxFor(lab, config);
+    try {
+      await second.start();
+      expect(second.boxOf("f0000000000000f1")?.id).toBe(live.id);
+      expect(second.boxOf("f0000000000000f2")).toBeUndefined();
+      expect(await exists(dead.container)).toBe(false);
+      expect(await exists(live.container)).toBe(true);
+    } finally {
+      await second.destroyAll();
+      await second.dispose();
+    }
+  });
+
+  it("hands a warm box to a new learner and refills the pool", async () => {
+    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
+    await sandbox.start();
+    try {
+      await until(async () => sandbox.list().length === 1, 30_000, "a warm box");
+      const warm = sandbox.list()[0];
+      const { box } = await sandbox.acquire("a1000000000000a1");
+      expect(box.id).toBe(warm.id);
+      expect(box.container).toContain("a1000000000000a1");
+      expect(await exists(box.container)).toBe(true);
+      await until(async () => sandbox.list().length === 2, 30_000, "the pool to refill");
+    } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+  });
+
+  it("gives a learner whose box died a fresh one, and says so", async () => {
+    const { box } = await lab.sandbox.acquire("b1000000000000b1");
+    await docker.getContainer(box.container).kill();
+    const again = await lab.sandbox.acquire("b1000000000000b1");
+    expect(again.replacedBecause).toBe("died");
+    expect(again.box.id).not.toBe(box.id);
+    expect((await docker.getContainer(again.box.container).inspect()).State.Running).toBe(true);
+  });
+});
