@@ -34,6 +34,7 @@ export const containerRan: CheckKind<Params> = {
     if (images.length === 0) {
       return {
         passed: false,
+        attempted: false,
         message: msg(`No image named ${p.repository} yet: build it first.`, `还没有名为 ${p.repository} 的镜像：请先构建它。`),
       };
     }
@@ -45,6 +46,7 @@ export const containerRan: CheckKind<Params> = {
       const name = images[0].tags[0].replace(/:latest$/, "");
       return {
         passed: false,
+        attempted: false,
         message: msg(`No container of ${name} has run yet. Try \`docker run ${name}\`.`, `${name} 还没有运行过容器。试试 \`docker run ${name}\`。`),
       };
     }

@@ -145,8 +145,12 @@ export class Grader {
       if (due !== "all" && !ex.check.kind.triggers.some((t) => due.has(t))) continue;
       const result = await runCheck(ex, w.watcher.docker);
       const previous = stored.get(ex.id);
-      // A check that fails before the learner did anything is still "pending".
-      const status = result.passed ? "passed" : byLearner || previous?.status === "failed" ? "failed" : "pending";
+      // "failed" means the learner tried and got it wrong; nothing tried yet stays "pending".
+      const status = result.passed
+        ? "passed"
+        : result.attempted !== false && (byLearner || previous?.status === "failed")
+          ? "failed"
+          : "pending";
       if (previous && previous.status === status && previous.message.en === result.message.en) continue;
       const rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });
       if (rec.status === "passed") this.log.info(`learner ${learnerId} passed ${ex.id}`);

@@ -20,6 +20,7 @@ export const imageFromScratch: CheckKind<Params> = {
     if (images.length === 0) {
       return {
         passed: false,
+        attempted: false,
         message: msg(
           `No image named ${p.repository} yet. Build one with \`docker build -t yourname/${p.repository.split("/").pop()} .\``,
           `还没有名为 ${p.repository} 的镜像。用 \`docker build -t 你的名字/${p.repository.split("/").pop()} .\` 构建一个。`,

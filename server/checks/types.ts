@@ -8,6 +8,8 @@ export type Localized = Record<Lang, string>;
 export interface CheckResult {
   passed: boolean;
   message: Localized;
+  /** False when the learner has not tried yet (nothing to judge): the exercise stays pending. */
+  attempted?: boolean;
 }
 
 export type EventType = "image" | "container";

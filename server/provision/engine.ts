@@ -18,9 +18,10 @@ const HOST_COMMANDS: Record<string, string> = {
   "mkfs.ext4": "e2fsprogs",
 };
 
-export async function ensureHostPackages(log: Logger): Promise<void> {
+/** Installs the Debian packages behind any missing command (HOST_COMMANDS plus `extra`). */
+export async function ensureHostPackages(log: Logger, extra: Record<string, string> = {}): Promise<void> {
   const missing = new Set<string>();
-  for (const [cmd, pkg] of Object.entries(HOST_COMMANDS)) {
+  for (const [cmd, pkg] of Object.entries({ ...HOST_COMMANDS, ...extra })) {
     if (!(await have(cmd))) missing.add(pkg);
   }
   if (missing.size === 0) return;

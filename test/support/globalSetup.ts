@@ -1,12 +1,16 @@
 // Once per `npm test`: every set-up step the lab needs (the same code as `npm start`),
 // then, at the end, the removal of anything a test left behind.
 import { consoleLogger } from "../../server/log.ts";
+import { ensureHostPackages } from "../../server/provision/engine.ts";
 import { provision } from "../../server/provision/index.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
 import { removeTestDisks, removeTestObjects, testConfig } from "./testHost.ts";
 
 export default async function setup(): Promise<() => Promise<void>> {
-  const host = await provision(testConfig(), consoleLogger("test setup"));
+  const log = consoleLogger("test setup");
+  // The browser of the end-to-end tests: Debian's chromium, driven by playwright-core.
+  await ensureHostPackages(log, { chromium: "chromium" });
+  const host = await provision(testConfig(), log);
   await removeTestObjects();
   return async () => {
     await removeTestObjects();

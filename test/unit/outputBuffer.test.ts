@@ -1,0 +1,105 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { OutputBuffer } from "../../server/terminal/outputBuffer.ts";
+
+describe("OutputBuffer", () => {
+  let flushed: string[];
+  const sink = (data: string) => void flushed.push(data);
+
+  beforeEach(() => {
+    flushed = [];
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("batches pushes into one flush after batchMs", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.push("a");
+    b.push("b");
+    vi.advanceTimersByTime(5);
+    b.push("c");
+    expect(flushed).toEqual([]);
+    vi.advanceTimersByTime(4);
+    expect(flushed).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(flushed).toEqual(["abc"]);
+    vi.advanceTimersByTime(100);
+    expect(flushed).toEqual(["abc"]);
+  });
+
+  it("starts a new batch after a flush", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.push("one");
+    vi.advanceTimersByTime(10);
+    b.push("two");
+    vi.advanceTimersByTime(10);
+    expect(flushed).toEqual(["one", "two"]);
+  });
+
+  it("flushes at once when the batch reaches batchMax, and leaves no timer behind", () => {
+    const b = new OutputBuffer(sink, 10, 5, 1000);
+    b.push("abc");
+    expect(flushed).toEqual([]);
+    b.push("de");
+    expect(flushed).toEqual(["abcde"]);
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(50);
+    expect(flushed).toEqual(["abcde"]);
+  });
+
+  it("flushNow sends what is pending and nothing when empty", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.flushNow();
+    expect(flushed).toEqual([]);
+    b.push("x");
+    b.flushNow();
+    expect(flushed).toEqual(["x"]);
+    vi.advanceTimersByTime(50);
+    expect(flushed).toEqual(["x"]);
+  });
+
+  it("replays recent output, whole", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.push("hello ");
+    b.push("world");
+    expect(b.replay()).toBe("hello world");
+  });
+
+  it("replays at most `keep` characters and keeps the newest", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 10);
+    for (const chunk of ["aaaa", "bbbb", "cccc", "dddd"]) b.push(chunk);
+    const replay = b.replay();
+    expect(replay.length).toBeLessThanOrEqual(10);
+    expect(replay.endsWith("dddd")).toBe(true);
+    expect(replay).toBe("ccccdddd");
+    expect(replay).not.toContain("a");
+  });
+
+  it("cuts a single chunk bigger than `keep` to its tail", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 10);
+    b.push("old");
+    b.push("0123456789ABCDEFGHIJ");
+    expect(b.replay()).toBe("ABCDEFGHIJ");
+    b.push("xy");
+    expect(b.replay()).toBe("xy");
+  });
+
+  it("still flushes every character even when the replay is cut", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 4);
+    b.push("0123456789");
+    vi.advanceTimersByTime(10);
+    expect(flushed).toEqual(["0123456789"]);
+    expect(b.replay()).toBe("6789");
+  });
+
+  it("dispose drops the pending flush", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.push("never sent");
+    b.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+    vi.advanceTimersByTime(100);
+    b.flushNow();
+    expect(flushed).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { SqliteProgressStore, type ExerciseRecord } from "../../server/store/progressStore.ts";
+
+const rec = (exerciseId: string, status: ExerciseRecord["status"], en: string, updatedAt = 1000): ExerciseRecord => ({
+  exerciseId,
+  status,
+  message: { en, "zh-CN": `中文 ${en}` },
+  updatedAt,
+});
+
+describe("SqliteProgressStore", () => {
+  let dir: string;
+  let file: string;
+  let stores: SqliteProgressStore[];
+  const open = () => {
+    const s = new SqliteProgressStore(file);
+    stores.push(s);
+    return s;
+  };
+
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shiplab-progress-"));
+    file = path.join(dir, "nested", "progress.sqlite");
+    stores = [];
+  });
+  afterEach(() => {
+    for (const s of stores) s.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("creates its folder and starts empty", () => {
+    const store = open();
+    expect(fs.existsSync(file)).toBe(true);
+    expect(store.forLearner("a").size).toBe(0);
+  });
+
+  it("returns what it recorded", () => {
+    const store = open();
+    const r = rec("images.build-hello", "failed", "not yet");
+    expect(store.record("a", r)).toEqual(r);
+    expect(store.forLearner("a")).toEqual(new Map([["images.build-hello", r]]));
+  });
+
+  it("updates a record in place", () => {
+    const store = open();
+    store.record("a", rec("images.build-hello", "failed", "first", 1));
+    const second = rec("images.build-hello", "failed", "second", 2);
+    store.record("a", second);
+    expect([...store.forLearner("a").values()]).toEqual([second]);
+    const passed = rec("images.build-hello", "passed", "done", 3);
+    expect(store.record("a", passed)).toEqual(passed);
+    expect(store.forLearner("a").get("images.build-hello")).toEqual(passed);
+  });
+
+  it("keeps a passed exercise passed when a failure comes later", () => {
+    const store = open();
+    const passed = rec("images.build-hello", "passed", "well done", 10);
+    store.record("a", passed);
+    expect(store.record("a", rec("images.build-hello", "failed", "image gone", 20))).toEqual(passed);
+    expect(store.record("a", rec("images.build-hello", "pending", "", 30))).toEqual(passed);
+    expect(store.forLearner("a").get("images.build-hello")).toEqual(passed);
+  });
+
+  it("lets a newer pass replace an older pass", () => {
+    const store = open();
+    store.record("a", rec("x.y", "passed", "first", 1));
+    const again = rec("x.y", "passed", "again", 2);
+    store.record("a", again);
+    expect(store.forLearner("a").get("x.y")).toEqual(again);
+  });
+
+  it("keeps learners apart", () => {
+    const store = open();
+    store.record("a", rec("x.y", "passed", "a passed"));
+    store.record("b", rec("x.y", "failed", "b failed"));
+    expect(store.forLearner("a").get("x.y")?.status).toBe("passed");
+    expect(store.forLearner("b").get("x.y")?.status).toBe("failed");
+    expect(store.forLearner("c").size).toBe(0);
+  });
+
+  it("stores hostile text as data", () => {
+    const store = open();
+    const evil = "'); DROP TABLE progress; --";
+    const r = rec(evil, "failed", evil);
+    store.record(evil, r);
+    store.record("a", rec("x.y", "passed", "ok"));
+    expect(store.forLearner(evil).get(evil)).toEqual(r);
+    expect(store.forLearner("a").size).toBe(1);
+    expect(store.forLearner("' OR '1'='1").size).toBe(0);
+  });
+
+  it("keeps progress across close and reopen", () => {
+    const first = open();
+    const r = rec("images.run-hello", "passed", "ran", 42);
+    first.record("a", r);
+    first.dispose();
+    const second = open();
+    expect(second.forLearner("a").get("images.run-hello")).toEqual(r);
+    expect(second.record("a", rec("images.run-hello", "failed", "later"))).toEqual(r);
+  });
+
+  it("can be disposed twice", () => {
+    const store = open();
+    store.dispose();
+    expect(() => store.dispose()).not.toThrow();
+  });
+
+  it("throws a clear error when used after dispose", () => {
+    const store = open();
+    store.dispose();
+    expect(() => store.forLearner("a")).toThrow("the progress store is closed");
+    expect(() => store.record("a", rec("x.y", "passed", "ok"))).toThrow("the progress store is closed");
+  });
+});
