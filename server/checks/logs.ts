@@ -3,6 +3,7 @@
 import type Docker from "dockerode";
 
 export function demuxLogs(buf: Buffer): string {
+  if (buf.length < 8) return buf.toString("utf8"); // too short to be a frame: plain text
   const parts: Buffer[] = [];
   let i = 0;
   while (i + 8 <= buf.length) {

@@ -5,6 +5,7 @@
 //   image the lab does not hold falls back to Docker Hub) is answered with a sentence the
 //   learner sees in `docker pull`, instead of a DNS error.
 import http from "node:http";
+import path from "node:path";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../log.ts";
 
@@ -59,6 +60,18 @@ export class LabGate {
     if (!url.startsWith("/")) {
       // A plain-HTTP proxy request for some Internet address.
       return this.refuse(res, 403, "DENIED", NOT_IN_LAB_MESSAGE);
+    }
+    // Judge the path as the registry will read it: decoded and normalised. A path whose
+    // spelling differs from that (%6cibrary, //, /./) is refused rather than interpreted.
+    const rawPath = url.split("?")[0];
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(rawPath);
+    } catch {
+      return this.refuse(res, 400, "UNSUPPORTED", "malformed path");
+    }
+    if (decoded !== rawPath || path.posix.normalize(decoded) !== decoded) {
+      return this.refuse(res, 400, "UNSUPPORTED", "the path must be written plainly, without escapes, // or dot segments");
     }
     if (!url.startsWith("/v2/")) return this.refuse(res, 404, "NOT_FOUND", "only the registry API is served here");
     if (WRITE_METHODS.has(req.method ?? "") && /^\/v2\/library\//.test(url)) {

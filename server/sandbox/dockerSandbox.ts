@@ -242,6 +242,9 @@ export class DockerSandbox implements SandboxManager {
           CapAdd: ["ALL"],
           CapDrop: boxCapDrop(),
           SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
+          // Its own cgroup namespace: a cgroup v1 mount inside shows the box's cgroup as root,
+          // so the host's release_agent (a known way out of privileged containers) is not there.
+          ...({ CgroupnsMode: "private" } as object),
           // `systempaths=unconfined` through the API: the inner daemon needs /proc/sys writable.
           MaskedPaths: [],
           ReadonlyPaths: [],

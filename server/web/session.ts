@@ -34,7 +34,12 @@ export class LearnerSessions {
     for (const part of (header ?? "").split(";")) {
       const eq = part.indexOf("=");
       if (eq < 0) continue;
-      if (part.slice(0, eq).trim() === COOKIE_NAME) return this.verify(decodeURIComponent(part.slice(eq + 1).trim()));
+      if (part.slice(0, eq).trim() !== COOKIE_NAME) continue;
+      try {
+        return this.verify(decodeURIComponent(part.slice(eq + 1).trim()));
+      } catch {
+        return undefined; // broken percent-encoding: as if there were no cookie
+      }
     }
     return undefined;
   }

@@ -131,6 +131,26 @@ describe("isolation", () => {
   });
 });
 
+describe("attacks from the learner's root shell", () => {
+  it("cannot reach the host's cgroup release_agent", async () => {
+    const { box } = await lab.sandbox.acquire("c0000000000000c1");
+    const r = await sh(box.container, "mkdir -p /tmp/cg && mount -t cgroup -o memory cgroup /tmp/cg && ls /tmp/cg; echo listed");
+    expect(r.out).toContain("listed");
+    expect(r.out).toContain("memory.limit_in_bytes"); // the mount worked, so the probe is real
+    expect(r.out).not.toContain("release_agent");
+  });
+
+  it("has no host block devices to mount", async () => {
+    const { box } = await lab.sandbox.acquire("c0000000000000c1");
+    const root = (await sh(box.container, "awk '$2 == \"/\" {print $1}' /proc/1/mountinfo; cat /proc/partitions")).out;
+    const disks = [...root.matchAll(/\b(vd[a-z]|sd[a-z]|nvme\d+n\d+|xvd[a-z])\b/g)].map((m) => m[1]);
+    for (const d of new Set(disks)) {
+      const r = await sh(box.container, `mknod /tmp/${d} b $(cat /sys/class/block/${d}/dev | tr ':' ' ') 2>&1; head -c 512 /tmp/${d} >/dev/null && echo READ-HOST-DISK`);
+      expect(r.out).not.toContain("READ-HOST-DISK");
+    }
+  });
+});
+
 describe("lifecycle", () => {
   it("removes a box left idle, and one past its lifetime even while in use", async () => {
     const sandbox = await sandboxFor(lab, config, { idleTimeoutMs: 1500, maxLifetimeMs: 60_000, reapIntervalMs: 200 });

@@ -131,12 +131,22 @@ describe("LabGate", () => {
     expect(seen).toEqual([]);
   });
 
-  // BUG: the read-only check looks at the raw path, but the registry (CNCF Distribution)
-  // percent-decodes it: /v2/%6cibrary/busybox/... is library/busybox there, so a learner
-  // can overwrite or delete the images every learner pulls.
-  it.fails("refuses a push to the lab's own images spelled with percent-escapes", async () => {
-    const a = await send(gatePort, "PUT", "/v2/%6cibrary/busybox/manifests/latest", { body: "{}" });
-    expect(a.status).toBe(403);
+  // The registry (CNCF Distribution) percent-decodes and cleans paths: /v2/%6cibrary/busybox
+  // is library/busybox there. Any spelling other than the plain one is refused, unforwarded.
+  it("refuses the lab's own images spelled with escapes, double slashes or dot segments", async () => {
+    for (const p of [
+      "/v2/%6cibrary/busybox/manifests/latest",
+      "/v2/library%2Fbusybox/manifests/latest",
+      "//v2/library/busybox/manifests/latest",
+      "/v2//library/busybox/manifests/latest",
+      "/v2/x/../library/busybox/manifests/latest",
+      "/v2/./library/busybox/manifests/latest",
+      "/v2/%E0%A4%A/manifests/latest",
+    ]) {
+      const a = await send(gatePort, "PUT", p, { body: "{}" });
+      expect(a.status, p).toBeGreaterThanOrEqual(400);
+      expect(a.status, p).toBeLessThan(500);
+    }
     expect(seen).toEqual([]);
   });
 
