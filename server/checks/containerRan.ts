@@ -47,7 +47,10 @@ export const containerRan: CheckKind<Params> = {
       return {
         passed: false,
         attempted: false,
-        message: msg(`No container of ${name} has run yet. Try \`docker run ${name}\`.`, `${name} 还没有运行过容器。试试 \`docker run ${name}\`。`),
+        message: msg(
+          `No container of ${name} has run yet. Try \`docker run ${name}\` (without --rm: a removed container leaves nothing to check).`,
+          `${name} 还没有运行过容器。试试 \`docker run ${name}\`（不要加 --rm：被删除的容器无法检查）。`,
+        ),
       };
     }
     let firstProblem: Localized | undefined;
