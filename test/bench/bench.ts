@@ -1,0 +1,149 @@
+// `npm run bench`: measures the figures the issues name, on this machine, with the real
+// parts (host dockerd, real boxes, real registry, chromium). It prints; it never fails
+// because the machine was slow. Options: --samples N (default 3).
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import Docker from "dockerode";
+import type { Browser } from "playwright-core";
+
+// Its own state folder, registry port and labels: it can run beside `npm start` and tests.
+process.env.SHIPLAB_STATE_DIR ??= "/var/lib/shiplab-bench";
+process.env.SHIPLAB_REGISTRY_PORT ??= "5003";
+process.env.SHIPLAB_TEST_RUN ??= `bench-${process.pid}`;
+
+const { launchBrowser, newLearnerContext } = await import("../support/browser.ts");
+const { LabPage } = await import("../support/labPage.ts");
+const { removeTestDisks, removeTestObjects, sh, startTestLab, testHost, until } = await import("../support/testHost.ts");
+const { REPO_ROOT } = await import("../../server/paths.ts");
+const { removeStaleFirewallRules } = await import("../../server/sandbox/boxNetwork.ts");
+
+const argv = process.argv.slice(2);
+const samples = Number(argv[argv.indexOf("--samples") + 1]) || 3;
+const docker = new Docker();
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const fmt = (xs: number[], unit = "ms") =>
+  `median ${median(xs).toFixed(0)} ${unit}, min ${Math.min(...xs).toFixed(0)}, max ${Math.max(...xs).toFixed(0)} (n=${xs.length})`;
+const report = (name: string, value: string) => process.stdout.write(`${name.padEnd(44)} ${value}\n`);
+
+async function promptLatency(browser: Browser, warm: boolean): Promise<number[]> {
+  const { lab } = await startTestLab({ warmPool: warm ? 1 : 0 });
+  const times: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      if (warm) await until(async () => lab.sandbox.list().some((b) => !b.learnerId), 60_000, "a warm box");
+      const context = await newLearnerContext(browser);
+      const page = await LabPage.create(context);
+      const t0 = Date.now();
+      await page.open(lab.url);
+      await page.waitForPrompt(60_000);
+      times.push(Date.now() - t0);
+      await context.close();
+    }
+  } finally {
+    await lab.dispose({ removeBoxes: true });
+  }
+  return times;
+}
+
+async function runToPassed(browser: Browser): Promise<{ runToPassed: number[]; idleMemoryMiB: number[]; idlePids: number[] }> {
+  const { lab } = await startTestLab({ warmPool: 0 });
+  const out = { runToPassed: [] as number[], idleMemoryMiB: [] as number[], idlePids: [] as number[] };
+  try {
+    for (let i = 0; i < samples; i++) {
+      const context = await newLearnerContext(browser);
+      const page = await LabPage.create(context);
+      await page.open(lab.url);
+      await page.waitForPrompt(60_000);
+      const box = lab.sandbox.boxOf(await page.learnerId())!;
+      // An idle box: prompt shown, nothing running but its daemon.
+      await new Promise((r) => setTimeout(r, 5000));
+      const stats = (await docker.getContainer(box.container).stats({ stream: false })) as {
+        memory_stats: { usage: number; stats?: { total_inactive_file?: number; cache?: number } };
+        pids_stats?: { current?: number };
+      };
+      const cache = stats.memory_stats.stats?.total_inactive_file ?? stats.memory_stats.stats?.cache ?? 0;
+      out.idleMemoryMiB.push((stats.memory_stats.usage - cache) / 1024 ** 2);
+      out.idlePids.push(stats.pids_stats?.current ?? 0);
+
+      const built = await sh(
+        box.container,
+        `mkdir -p h && cd h && printf '#include <stdio.h>\\nint main(void){puts("hello docker bench");return 0;}\\n' > hello.c &&
+         gcc -static hello.c -o hello && printf 'FROM scratch\\nADD hello /\\nCMD ["/hello"]\\n' > Dockerfile && docker build -q -t b/hello-docker .`,
+      );
+      if (built.code !== 0) throw new Error(`build failed: ${built.out}`);
+      await page.waitForExerciseStatus("images.build-hello", "passed", 30_000);
+      await page.focusTerminal();
+      await page.page.keyboard.type("docker run b/hello-docker");
+      const t0 = Date.now();
+      await page.page.keyboard.press("Enter");
+      await page.waitForExerciseStatus("images.run-hello", "passed", 30_000);
+      out.runToPassed.push(Date.now() - t0);
+      await context.close();
+    }
+  } finally {
+    await lab.dispose({ removeBoxes: true });
+  }
+  return out;
+}
+
+/** `node bin/shiplab.mjs start` until it says it is serving; then SIGTERM. */
+function timeStart(env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, "bin", "shiplab.mjs"), "start"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    let text = "";
+    const onData = (c: Buffer) => {
+      text += c.toString();
+      if (/is serving/.test(text)) {
+        const ms = Date.now() - t0;
+        child.kill("SIGTERM");
+        child.once("exit", () => resolve(ms));
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.once("exit", (code) => {
+      if (!/is serving/.test(text)) reject(new Error(`npm start exited ${code}:\n${text}`));
+    });
+  });
+}
+
+async function startTimes(): Promise<{ first: number; second: number }> {
+  const env = {
+    ...process.env,
+    PORT: "0",
+    SHIPLAB_BIND: "127.0.0.1",
+    SHIPLAB_INSTANCE: "bench",
+    SHIPLAB_WARM_POOL: "0",
+    SHIPLAB_STATE_DIR: "/var/lib/shiplab-bench-start",
+    SHIPLAB_REGISTRY_PORT: "5004",
+  };
+  // The first start seeds a registry of its own from nothing; the box image is reused.
+  fs.rmSync(path.join(env.SHIPLAB_STATE_DIR, "registry"), { recursive: true, force: true });
+  const first = await timeStart(env);
+  const second = await timeStart(env);
+  return { first, second };
+}
+
+const browser = await launchBrowser();
+try {
+  process.stdout.write(`Shiplab bench: ${samples} samples each, on ${(await docker.info()).NCPU} cores\n`);
+  await testHost();
+  report("page load → prompt, warm pool", fmt(await promptLatency(browser, true)));
+  report("page load → prompt, cold (no warm box)", fmt(await promptLatency(browser, false)));
+  const r = await runToPassed(browser);
+  report("docker run → run-hello shown passed", fmt(r.runToPassed));
+  report("idle box memory (usage − inactive cache)", fmt(r.idleMemoryMiB, "MiB"));
+  report("idle box processes", fmt(r.idlePids, "pids"));
+  const s = await startTimes();
+  report("npm start, box image built, registry empty", `${(s.first / 1000).toFixed(1)} s`);
+  report("npm start, second run", `${(s.second / 1000).toFixed(1)} s`);
+} finally {
+  await browser.close();
+  await removeTestObjects();
+  await removeTestDisks();
+  await removeStaleFirewallRules();
+  (await testHost()).registry.dispose();
+}
