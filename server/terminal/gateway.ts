@@ -98,6 +98,24 @@ export class TerminalGateway {
       terminal = undefined;
     };
     socket.on("disconnect", cleanup);
+    // Registered before the box is ready: the page sends its size as soon as it connects.
+    let size: { cols: number; rows: number } | undefined;
+    socket.on("term:input", (data) => {
+      if (typeof data === "string" && data.length <= MAX_INPUT) terminal?.write(data);
+    });
+    socket.on("term:resize", (raw) => {
+      size = validSize(raw) ?? size;
+      if (size) terminal?.resize(size);
+    });
+    socket.on("check:run", () => {
+      this.d.grader
+        .checkNow(learnerId)
+        .then(() => {
+          // Answer even when nothing changed, so the page knows the check ran.
+          for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, socket.data.lang));
+        })
+        .catch((err: Error) => this.d.log.warn(`check for learner ${learnerId}: ${err.message}`));
+    });
 
     const reconnect = this.terminals.has(learnerId);
     socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] });
@@ -130,6 +148,7 @@ export class TerminalGateway {
       this.terminals.set(learnerId, session);
     }
     terminal = session;
+    if (size) session.resize(size);
     this.d.sandbox.setAttached(learnerId, true);
     const replay = session.attach(peer);
     if (replay) socket.emit("term:replay", replay);
@@ -137,18 +156,6 @@ export class TerminalGateway {
     const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
     socket.emit("box:state", { state, message: message[lang] });
 
-    socket.on("term:input", (data) => {
-      if (typeof data === "string" && data.length <= MAX_INPUT) terminal?.write(data);
-    });
-    socket.on("term:resize", (size) => {
-      const s = validSize(size);
-      if (s) terminal?.resize(s);
-    });
-    socket.on("check:run", async () => {
-      await this.d.grader.checkNow(learnerId);
-      // Answer even when nothing changed, so the page knows the check ran.
-      for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, socket.data.lang));
-    });
   }
 
   dispose(): void {
