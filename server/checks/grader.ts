@@ -127,7 +127,9 @@ export class Grader {
     }
     const due = w.due;
     w.due = new Set();
-    w.running = this.runExercises(learnerId, w, due, byLearner).finally(() => {
+    w.running = this.runExercises(learnerId, w, due, byLearner)
+      .catch((err: Error) => this.log.warn(`grading learner ${learnerId}: ${err.message}`))
+      .finally(() => {
       w.running = undefined;
       if (w.again && this.watches.get(learnerId) === w) {
         w.again = false;
