@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await lab?.dispose({ removeBoxes: true });
   if (config) await removeTestObjects(config.instance);
-  fs.rmSync(dir, { recursive: true, force: true });
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 it("marks hello-docker passed from the box daemon's events, keeps it across a new store, and never downgrades it", async () => {

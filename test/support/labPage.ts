@@ -7,7 +7,7 @@ import type { ExerciseStatus, Lang } from "../../server/protocol.ts";
 
 export const COOKIE_NAME = "shiplab_learner";
 
-/** PS1 of box/profile.sh, as the buffer shows it: `learner@shiplab:<cwd># ` (right-trimmed). */
+/** PS1 of box/profile.sh, `learner@shiplab:<cwd># `, as matched against a right-trimmed row. */
 export const PROMPT = /learner@shiplab:\S*#$/;
 
 export interface RunResult {
@@ -52,12 +52,14 @@ export class LabPage {
       for (let i = 0; i < buf.length; i++) {
         const line = buf.getLine(i);
         if (!line) continue;
-        const text = line.translateToString(true);
+        // Untrimmed: a row that wraps ends in the text of the logical line, spaces included.
+        const text = line.translateToString(false);
         if (line.isWrapped && out.length > 0) out[out.length - 1] += text;
         else out.push(text);
       }
-      while (out.length > 0 && out[out.length - 1] === "") out.pop();
-      return out;
+      const trimmed = out.map((l) => l.replace(/\s+$/, ""));
+      while (trimmed.length > 0 && trimmed[trimmed.length - 1] === "") trimmed.pop();
+      return trimmed;
     });
   }
 
@@ -72,7 +74,7 @@ export class LabPage {
       const term = window.shiplab?.term;
       if (!term) return "";
       const buf = term.buffer.active;
-      return buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "";
+      return (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
     });
   }
 
@@ -83,7 +85,7 @@ export class LabPage {
         const term = window.shiplab?.term;
         if (!term) return false;
         const buf = term.buffer.active;
-        const row = buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "";
+        const row = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
         return new RegExp(source).test(row);
       },
       PROMPT.source,
@@ -93,12 +95,15 @@ export class LabPage {
     });
   }
 
-  /** Waits until some logical line of the buffer satisfies `match`; returns that line. */
-  async waitForLine(match: RegExp | string, timeoutMs = 30_000): Promise<string> {
+  /**
+   * Waits until a logical line of the buffer (from line `fromLine` on) satisfies `match`:
+   * equals it once trimmed when a string, matches it when a RegExp. Returns that line.
+   */
+  async waitForLine(match: RegExp | string, timeoutMs = 30_000, fromLine = 0): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const lines = await this.lines();
-      const hit = lines.find((l) => (typeof match === "string" ? l.trim() === match : match.test(l)));
+      const hit = lines.slice(fromLine).find((l) => (typeof match === "string" ? l.trim() === match : match.test(l)));
       if (hit !== undefined) return hit;
       if (Date.now() > deadline) {
         throw new Error(`timed out waiting for a terminal line ${String(match)}; the terminal shows:\n${lines.slice(-25).join("\n")}`);
@@ -138,7 +143,7 @@ export class LabPage {
           const term = window.shiplab?.term;
           if (!term) return false;
           const buf = term.buffer.active;
-          const row = buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "";
+          const row = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
           return row === ">" || new RegExp(source).test(row);
         },
         PROMPT.source,
@@ -174,10 +179,11 @@ export class LabPage {
     }
   }
 
-  /** Types a command and waits until `marker` shows as a line of its own (trimmed). */
+  /** Types a command and waits until `marker` shows, after it, as a line of its own (trimmed). */
   async runAndWait(command: string, marker: string, timeoutMs = 60_000): Promise<string> {
+    const from = Math.max(0, (await this.lines()).length - 1);
     await this.type(command);
-    return this.waitForLine(marker, timeoutMs);
+    return this.waitForLine(marker, timeoutMs, from);
   }
 
   /** `stty size` run in the terminal: what the shell's tty thinks its size is. */
