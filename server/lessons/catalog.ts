@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
-import { CHECK_KINDS } from "../checks/registry.ts";
+import { parseCheck } from "../checks/registry.ts";
 import type { CheckKind, Localized } from "../checks/types.ts";
 import { LANGS, type Lang } from "../protocol.ts";
 
@@ -111,13 +111,9 @@ function loadLesson(dir: string, folder: string): Lesson {
     if (typeof exId !== "string" || !EXERCISE_ID.test(exId) || !exId.startsWith(`${id}.`)) {
       throw new Error(`exercise id ${String(exId)} must look like ${id}.<name>`);
     }
-    const check = (e.check ?? {}) as Record<string, unknown>;
-    const kind = CHECK_KINDS.get(String(check.kind));
-    if (!kind) throw new Error(`${exId}: unknown check kind ${String(check.kind)} (known: ${[...CHECK_KINDS.keys()].join(", ")})`);
-    const { kind: _k, ...params } = check;
-    let parsed: unknown;
+    let check: Exercise["check"];
     try {
-      parsed = kind.parse(params);
+      check = parseCheck((e.check ?? {}) as Record<string, unknown>);
     } catch (err) {
       throw new Error(`${exId}: ${(err as Error).message}`);
     }
@@ -129,7 +125,7 @@ function loadLesson(dir: string, folder: string): Lesson {
       task: localized(e.task, `${exId}.task`),
       hints: localizedList(e.hints, `${exId}.hints`),
       solution: e.solution,
-      check: { kind, params: parsed },
+      check,
     };
   });
   return { id, order: meta.order as number, title: localized(meta.title, "title"), body, exercises };

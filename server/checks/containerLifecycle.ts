@@ -1,0 +1,48 @@
+// A named container went through given actions, in order (stop, start, restart, kill …),
+// as the daemon's event stream recorded them.
+import { pastEvents } from "./daemonEvents.ts";
+import { stringList, stringParam } from "./imageMatch.ts";
+import { CheckParamError, msg, type CheckKind } from "./types.ts";
+
+interface Params {
+  container: string;
+  actions: string[];
+}
+
+const KNOWN = new Set(["create", "start", "stop", "restart", "kill", "die", "pause", "unpause", "rename", "exec_start"]);
+
+export const containerLifecycle: CheckKind<Params> = {
+  kind: "container-lifecycle",
+  triggers: ["container"],
+  parse(raw) {
+    const actions = stringList(raw.actions, "actions");
+    for (const a of actions) if (!KNOWN.has(a)) throw new CheckParamError(`unknown action ${a}`);
+    return { container: stringParam(raw.container, "container"), actions };
+  },
+  async run({ docker }, p) {
+    const events = await pastEvents(docker, { type: ["container"], container: [p.container] });
+    if (events.length === 0) {
+      return { passed: false, attempted: false, message: msg(`No container named ${p.container} yet.`, `还没有名为 ${p.container} 的容器。`) };
+    }
+    // Walk the events, ticking off the wanted actions in order.
+    let next = 0;
+    for (const e of events) {
+      const action = e.Action.split(":")[0];
+      if (next < p.actions.length && action === p.actions[next]) next++;
+    }
+    if (next === p.actions.length) {
+      return {
+        passed: true,
+        message: msg(`${p.container} was ${p.actions.join(", ")}, in that order.`, `${p.container} 依次经历了 ${p.actions.join("、")}。`),
+      };
+    }
+    const done = p.actions.slice(0, next);
+    return {
+      passed: false,
+      message: msg(
+        `${p.container}: ${done.length ? `done so far: ${done.join(", ")}; ` : ""}next, \`docker ${p.actions[next]} ${p.container}\`.`,
+        `${p.container}：${done.length ? `已完成 ${done.join("、")}；` : ""}下一步：\`docker ${p.actions[next]} ${p.container}\`。`,
+      ),
+    };
+  },
+};

@@ -1,0 +1,30 @@
+// The daemon's recent events, read back with since/until (the daemon keeps the last few
+// hundred): what the learner did, in order, even when nothing of it is left in the state.
+import type Docker from "dockerode";
+import type { Readable } from "node:stream";
+
+export interface DaemonEvent {
+  Type: string;
+  Action: string;
+  Actor: { ID: string; Attributes: Record<string, string> };
+  time: number;
+  timeNano: number;
+}
+
+export async function pastEvents(docker: Docker, filters: Record<string, string[]>): Promise<DaemonEvent[]> {
+  const until = Math.ceil(Date.now() / 1000) + 1;
+  const stream = (await docker.getEvents({ since: 0, until, filters } as object)) as unknown as Readable;
+  let text = "";
+  for await (const chunk of stream) text += (chunk as Buffer).toString();
+  return text
+    .split("\n")
+    .filter((l) => l.trim())
+    .flatMap((l) => {
+      try {
+        return [JSON.parse(l) as DaemonEvent];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => a.timeNano - b.timeNano);
+}
