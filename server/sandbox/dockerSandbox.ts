@@ -228,8 +228,16 @@ export class DockerSandbox implements SandboxManager {
           "--dns", "127.0.0.1",
         ],
         // The daemon's way out is the lab gate, which answers Internet requests with a
-        // sentence saying the lab has no Internet (see labGate.ts).
-        Env: [`HTTPS_PROXY=${gate}`, `HTTP_PROXY=${gate}`, `NO_PROXY=${LAB_REGISTRY_HOST},localhost,127.0.0.1`],
+        // sentence saying the lab has no Internet (see labGate.ts). Set for the daemon
+        // only (through env in front of the entrypoint), not for the learner's shells,
+        // where a proxy would break `wget <container IP>`.
+        Entrypoint: [
+          "/usr/bin/env",
+          `HTTPS_PROXY=${gate}`,
+          `HTTP_PROXY=${gate}`,
+          `NO_PROXY=${LAB_REGISTRY_HOST},localhost,127.0.0.1`,
+          "/usr/local/sbin/shiplab-box-init",
+        ],
         StopTimeout: 5,
         HostConfig: {
           Init: true,

@@ -114,6 +114,10 @@ describe("hello-docker end to end, in a real browser", () => {
     const daemons = ps.output.split("\n").filter((l) => /\bdockerd\b/.test(l) && !/\bgrep\b/.test(l));
     expect(daemons.length, ps.output).toBeGreaterThan(0);
 
+    // The page's size reached both shells, also the one whose box was still starting when the page sent it.
+    await settleSize(a);
+    await settleSize(b);
+
     // The exercises start out pending, and the status bar says the box is ready.
     expect(await a.exerciseStatus(BUILD)).toBe("pending");
     expect(await a.exerciseStatus(RUN)).toBe("pending");
