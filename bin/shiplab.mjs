@@ -4,6 +4,7 @@
 // changed, then hands over to the TypeScript entry points.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -54,9 +55,18 @@ ensureDependencies();
 ensureClient();
 
 switch (command) {
-  case "test":
-    process.exit(run(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...rest]));
-    break;
+  case "test": {
+    // vitest's own summary is not a line CI reads; print the plain one from its JSON report.
+    const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "shiplab-test-")), "vitest.json");
+    const vitest = path.join(root, "node_modules", "vitest", "vitest.mjs");
+    const status = run(process.execPath, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...rest]);
+    if (fs.existsSync(report)) {
+      const r = JSON.parse(fs.readFileSync(report, "utf8"));
+      const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
+      process.stdout.write(`\ntests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped\n`);
+    }
+    process.exit(status);
+  }
   case "bench":
     process.exit(run(process.execPath, ["--import", "tsx", "test/bench/bench.ts", ...rest]));
     break;

@@ -6,7 +6,7 @@ import type { Exercise, LessonCatalog } from "../lessons/catalog.ts";
 import type { Box } from "../sandbox/sandboxManager.ts";
 import type { ExerciseRecord, ProgressStore } from "../store/progressStore.ts";
 import { BoxWatcher } from "./boxWatcher.ts";
-import { msg, type CheckResult, type EventType } from "./types.ts";
+import { msg, type CheckContext, type CheckResult, type EventType } from "./types.ts";
 
 const DEBOUNCE_MS = 30;
 const CHECK_TIMEOUT_MS = 15_000;
@@ -23,7 +23,12 @@ interface Watch {
 export type UpdateListener = (learnerId: string, record: ExerciseRecord) => void;
 
 /** Runs one check with a time-out; a daemon that does not answer gives a sentence, not a crash. */
-export async function runCheck(exercise: Exercise, docker: import("dockerode"), timeoutMs = CHECK_TIMEOUT_MS): Promise<CheckResult> {
+export async function runCheck(
+  exercise: Exercise,
+  docker: import("dockerode"),
+  extra: Omit<CheckContext, "docker" | "signal"> = {},
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<CheckResult> {
   const controller = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<CheckResult>((resolve) => {
@@ -39,7 +44,7 @@ export async function runCheck(exercise: Exercise, docker: import("dockerode"), 
     }, timeoutMs);
   });
   try {
-    return await Promise.race([exercise.check.kind.run({ docker, signal: controller.signal }, exercise.check.params), timeout]);
+    return await Promise.race([exercise.check.kind.run({ ...extra, docker, signal: controller.signal }, exercise.check.params), timeout]);
   } catch (err) {
     return {
       passed: false,

@@ -14,11 +14,28 @@ export interface CheckResult {
 
 export type EventType = "image" | "container";
 
+/** What only the box itself can tell (its processes), where there is a box. */
+export interface BoxProbe {
+  /** PIDs of dockerd as the learner sees them inside the box. */
+  dockerdPids(): Promise<number[]>;
+}
+
 export interface CheckContext {
   /** The box's own daemon (never the host's). */
   docker: Docker;
   signal: AbortSignal;
+  /** The learner's answer to an answer-type exercise (a string, or quiz choices by question id). */
+  answer?: unknown;
+  /** The lab registry's HTTP address as the server reaches it (for push checks). */
+  registryUrl?: string;
+  /** Absent when grading a daemon that is not a Shiplab box. */
+  box?: BoxProbe;
 }
+
+/** How the page asks for an answer, for answer-type kinds. */
+export type AnswerForm =
+  | { kind: "text" }
+  | { kind: "quiz"; questions: { id: string; text: Localized; choices: Record<Lang, string[]> }[] };
 
 export interface CheckKind<P = unknown> {
   kind: string;
@@ -27,6 +44,10 @@ export interface CheckKind<P = unknown> {
   /** Validates parameters from a lesson's front matter; throws a sentence when they are wrong. */
   parse(raw: Record<string, unknown>): P;
   run(ctx: CheckContext, params: P): Promise<CheckResult>;
+  /** Present on kinds that judge an answer the learner types. */
+  answerForm?(params: P): AnswerForm;
+  /** Validates a submitted answer; throws a sentence when it is malformed. */
+  parseAnswer?(params: P, raw: unknown): unknown;
 }
 
 export const msg = (en: string, zh: string): Localized => ({ en, "zh-CN": zh });

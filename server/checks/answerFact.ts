@@ -1,0 +1,116 @@
+// The learner reads a fact off their own daemon (API version, a container's IP …) and
+// types it; it is right only if it equals what the daemon says now.
+import type Docker from "dockerode";
+import { containerOutput } from "./logs.ts";
+import { stringParam } from "./imageMatch.ts";
+import { CheckParamError, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
+
+const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret"] as const;
+type Fact = (typeof FACTS)[number];
+
+interface Params {
+  fact: Fact;
+  image: string | undefined;
+  container: string | undefined;
+  pattern: RegExp | undefined;
+}
+
+const MAX_ANSWER = 200;
+
+async function runningContainers(docker: Docker): Promise<Docker.ContainerInspectInfo[]> {
+  const list = await docker.listContainers();
+  return Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
+}
+
+/** Every value that counts as right, or a sentence saying why none can be known. */
+async function rightAnswers(ctx: CheckContext, p: Params): Promise<string[] | Localized> {
+  const { docker } = ctx;
+  switch (p.fact) {
+    case "api-version":
+      return [(await docker.version()).ApiVersion];
+    case "dockerd-pid":
+      if (!ctx.box) return msg("This exercise can only be checked in a Shiplab box.", "这个练习只能在 Shiplab 沙箱里检查。");
+      return (await ctx.box.dockerdPids()).map(String);
+    case "container-ip": {
+      const ips = (await runningContainers(docker)).flatMap((c) => [
+        c.NetworkSettings.IPAddress,
+        ...Object.values(c.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress),
+      ]);
+      const found = ips.filter(Boolean);
+      return found.length ? found : msg("No container is running: start one with `docker run -d …` first.", "没有正在运行的容器：请先用 `docker run -d …` 启动一个。");
+    }
+    case "container-pid": {
+      const pids = (await runningContainers(docker)).map((c) => String(c.State.Pid)).filter((x) => x !== "0");
+      return pids.length ? pids : msg("No container is running: start one with `docker run -d …` first.", "没有正在运行的容器：请先用 `docker run -d …` 启动一个。");
+    }
+    case "image-layers":
+      try {
+        return [String((await docker.getImage(p.image!).inspect()).RootFS?.Layers?.length ?? 0)];
+      } catch {
+        return msg(`There is no image ${p.image} in your box yet: pull it first.`, `你的沙箱里还没有镜像 ${p.image}：请先拉取。`);
+      }
+    case "logs-secret": {
+      let info;
+      try {
+        info = await docker.getContainer(p.container!).inspect();
+      } catch {
+        return msg(`There is no container named ${p.container}: start it with the command in the lesson.`, `没有名为 ${p.container} 的容器：请用课文里的命令启动它。`);
+      }
+      const out = await containerOutput(docker, info.Id, Boolean(info.Config.Tty));
+      return [...out.matchAll(new RegExp(p.pattern!.source, "gm"))].map((m) => m[1]).filter(Boolean);
+    }
+  }
+}
+
+export const answerFact: CheckKind<Params> = {
+  kind: "answer-fact",
+  triggers: ["container", "image"],
+  parse(raw) {
+    const fact = raw.fact as Fact;
+    if (!FACTS.includes(fact)) throw new CheckParamError(`fact must be one of ${FACTS.join(", ")}`);
+    const image = raw.image === undefined ? undefined : stringParam(raw.image, "image");
+    const container = raw.container === undefined ? undefined : stringParam(raw.container, "container");
+    if (fact === "image-layers" && !image) throw new CheckParamError("image-layers needs an image");
+    let pattern: RegExp | undefined;
+    if (fact === "logs-secret") {
+      if (!container) throw new CheckParamError("logs-secret needs a container");
+      try {
+        pattern = new RegExp(stringParam(raw.pattern, "pattern"));
+      } catch (err) {
+        throw new CheckParamError(`pattern: ${(err as Error).message}`);
+      }
+      if (!/\((?!\?)/.test(pattern.source)) throw new CheckParamError("pattern needs a group that captures the secret");
+    }
+    return { fact, image, container, pattern };
+  },
+  answerForm: () => ({ kind: "text" }),
+  parseAnswer(_p, raw) {
+    if (typeof raw !== "string" || !raw.trim() || raw.length > MAX_ANSWER) {
+      throw new CheckParamError(`an answer is some text of at most ${MAX_ANSWER} characters`);
+    }
+    return raw.trim();
+  },
+  async run(ctx, p) {
+    const answer = typeof ctx.answer === "string" ? ctx.answer.trim() : "";
+    if (!answer) {
+      return {
+        passed: false,
+        attempted: false,
+        message: msg("Type your answer in the box under the task, then press Submit.", "在任务下方的输入框里填写答案，然后点击“提交”。"),
+      };
+    }
+    const right = await rightAnswers(ctx, p);
+    if (!Array.isArray(right)) return { passed: false, message: right };
+    const norm = (s: string) => s.trim().toLowerCase().replace(/^v(?=\d)/, "");
+    if (right.map(norm).includes(norm(answer))) {
+      return { passed: true, message: msg(`Right: ${answer} is what your daemon says.`, `正确：${answer} 正是守护进程给出的值。`) };
+    }
+    return {
+      passed: false,
+      message: msg(
+        `"${answer.slice(0, 40)}" is not what your box says. Look again, and check the hints.`,
+        `"${answer.slice(0, 40)}" 和你的沙箱给出的值不一致。再看一看，也可以参考提示。`,
+      ),
+    };
+  },
+};
