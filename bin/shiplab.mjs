@@ -2,7 +2,7 @@
 // Bootstrap in plain JavaScript (it runs before any dependency is installed): installs
 // npm dependencies when they are missing or stale, builds the page when its sources
 // changed, then hands over to the TypeScript entry points.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -54,6 +54,18 @@ const [command = "help", ...rest] = process.argv.slice(2);
 ensureDependencies();
 ensureClient();
 
+/**
+ * Runs the long-lived command as a child that gets our signals: a SIGTERM to `npm start`
+ * (a supervisor stopping it) must reach the server, or it would be left running.
+ */
+function handOver(args) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit" });
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}
+
 switch (command) {
   case "test": {
     // vitest's own summary is not a line CI reads; print the plain one from its JSON report.
@@ -68,8 +80,8 @@ switch (command) {
     process.exit(status);
   }
   case "bench":
-    process.exit(run(process.execPath, ["--import", "tsx", "test/bench/bench.ts", ...rest]));
+    handOver(["--import", "tsx", "test/bench/bench.ts", ...rest]);
     break;
   default:
-    process.exit(run(process.execPath, ["--import", "tsx", "server/cli.ts", command, ...rest]));
+    handOver(["--import", "tsx", "server/cli.ts", command, ...rest]);
 }
