@@ -46,6 +46,7 @@ export class DockerSandbox implements SandboxManager {
   private readonly pool: Box[] = [];
   private readonly pending = new Map<string, Promise<Acquired>>();
   private readonly removedListeners = new Set<(box: Box, reason: RemovalReason) => void>();
+  private readonly pooledListeners = new Set<(box: Box) => void>();
   private filling = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private reaper: NodeJS.Timeout | undefined;
@@ -95,7 +96,7 @@ export class DockerSandbox implements SandboxManager {
       if (alive && (await this.daemonAnswers(box.socketPath))) {
         kept.add(id);
         if (box.learnerId) this.boxes.set(box.learnerId, { box, attached: 0, idleSince: Date.now() });
-        else this.pool.push(box);
+        else this.addToPool(box);
         this.o.log.info(`adopted box ${box.container}`);
       } else {
         await this.removeBox(box, "orphan");
@@ -156,6 +157,16 @@ export class DockerSandbox implements SandboxManager {
     if (t.attached === 0) t.idleSince = Date.now();
   }
 
+  private addToPool(box: Box): void {
+    this.pool.push(box);
+    for (const l of this.pooledListeners) l(box);
+  }
+
+  onPooled(listener: (box: Box) => void): () => void {
+    this.pooledListeners.add(listener);
+    return () => this.pooledListeners.delete(listener);
+  }
+
   onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void {
     this.removedListeners.add(listener);
     return () => this.removedListeners.delete(listener);
@@ -192,7 +203,7 @@ export class DockerSandbox implements SandboxManager {
       const p = this.createBox(undefined)
         .then((box) => {
           if (this.disposed) return this.removeBox(box, "requested");
-          this.pool.push(box);
+          this.addToPool(box);
         })
         .catch((err: Error) => this.o.log.warn(`could not warm a box: ${err.message}`))
         .finally(() => {

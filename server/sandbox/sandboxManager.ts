@@ -29,6 +29,8 @@ export interface SandboxManager {
   setAttached(learnerId: string, attached: boolean): void;
   destroy(boxId: string, reason: RemovalReason): Promise<void>;
   list(): Box[];
+  /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
+  onPooled(listener: (box: Box) => void): () => void;
   /** Called after a box is removed; returns an unsubscribe function. */
   onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void;
   /** Stops timers; boxes stay up so the next server adopts them. Idempotent. */

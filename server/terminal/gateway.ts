@@ -7,7 +7,7 @@ import { localize } from "../checks/grader.ts";
 import type { Localized } from "../checks/types.ts";
 import type { Logger } from "../log.ts";
 import { LANGS, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
-import type { SandboxManager } from "../sandbox/sandboxManager.ts";
+import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { LearnerSessions } from "../web/session.ts";
 import { BOX_MESSAGES } from "./messages.ts";
 import { TerminalSession, validSize, type TerminalPeer } from "./terminalSession.ts";
@@ -41,6 +41,8 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 
 export class TerminalGateway {
   private readonly terminals = new Map<string, TerminalSession>();
+  /** Shells opened ahead of time in warm-pool boxes, by box id. */
+  private readonly prewarmed = new Map<string, TerminalSession>();
   private readonly sockets = new Map<string, Set<LearnerSocket>>();
   private readonly unsubscribe: (() => void)[] = [];
   private disposed = false;
@@ -59,11 +61,15 @@ export class TerminalGateway {
       next();
     });
     d.io.on("connection", (socket) => void this.onConnection(socket as LearnerSocket));
+    // Boxes already warm (adopted at start) get their shell now; later ones when pooled.
+    for (const box of d.sandbox.list()) if (!box.learnerId) this.prewarm(box);
     this.unsubscribe.push(
       d.grader.onUpdate((learnerId, rec) => {
         for (const s of this.sockets.get(learnerId) ?? []) s.emit("exercise", localize(rec, s.data.lang));
       }),
+      d.sandbox.onPooled((box) => this.prewarm(box)),
       d.sandbox.onRemoved((box, reason) => {
+        this.prewarmed.get(box.id)?.dispose();
         if (!box.learnerId) return;
         d.grader.unwatch(box.learnerId);
         this.terminals.get(box.learnerId)?.dispose();
@@ -137,14 +143,9 @@ export class TerminalGateway {
       session = undefined;
     }
     if (!session) {
-      session = new TerminalSession({
-        container: box.container,
-        env: this.d.ptyEnv,
-        graceMs: this.d.graceMs,
-        onDisposed: () => {
-          if (this.terminals.get(learnerId) === session) this.terminals.delete(learnerId);
-        },
-      });
+      // A warm box comes with its shell already open.
+      session = this.prewarmed.get(box.id) ?? this.newSession(box.container);
+      this.prewarmed.delete(box.id);
       this.terminals.set(learnerId, session);
     }
     terminal = session;
@@ -158,12 +159,34 @@ export class TerminalGateway {
 
   }
 
+  private prewarm(box: Box): void {
+    if (this.disposed || this.prewarmed.has(box.id)) return;
+    const session = this.newSession(box.container);
+    this.prewarmed.set(box.id, session);
+    session.prewarm();
+  }
+
+  private newSession(container: string): TerminalSession {
+    const session: TerminalSession = new TerminalSession({
+      container,
+      env: this.d.ptyEnv,
+      graceMs: this.d.graceMs,
+      onDisposed: () => {
+        for (const map of [this.terminals, this.prewarmed]) {
+          for (const [key, s] of map) if (s === session) map.delete(key);
+        }
+      },
+    });
+    return session;
+  }
+
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     for (const u of this.unsubscribe) u();
-    for (const t of [...this.terminals.values()]) t.dispose();
+    for (const t of [...this.terminals.values(), ...this.prewarmed.values()]) t.dispose();
     this.terminals.clear();
+    this.prewarmed.clear();
     this.sockets.clear();
   }
 }

@@ -48,6 +48,11 @@ export class TerminalSession {
     return this.peers.size;
   }
 
+  /** Opens the shell before any page attaches (a warm box): the learner's prompt is then ready. */
+  prewarm(): void {
+    if (!this.proc && !this.disposed) this.spawn();
+  }
+
   /** Attaches a page; returns what it should paint first (recent output). */
   attach(peer: TerminalPeer): string {
     if (this.graceTimer) clearTimeout(this.graceTimer);
