@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
+import { EventStream } from "../docker/eventStream.ts";
 import type { Logger } from "../log.ts";
 import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
 import type { BoxNetwork } from "./boxNetwork.ts";
@@ -45,11 +46,14 @@ export class DockerSandbox implements SandboxManager {
   private readonly boxes = new Map<string, Tracked>();
   private readonly pool: Box[] = [];
   private readonly pending = new Map<string, Promise<Acquired>>();
+  /** Why a learner's last box went, told with their next one. */
+  private readonly lost = new Map<string, RemovalReason>();
   private readonly removedListeners = new Set<(box: Box, reason: RemovalReason) => void>();
   private readonly pooledListeners = new Set<(box: Box) => void>();
   private filling = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   private reaper: NodeJS.Timeout | undefined;
+  private deaths: EventStream | undefined;
   private disposed = false;
   private readonly boxesDir: string;
 
@@ -67,6 +71,17 @@ export class DockerSandbox implements SandboxManager {
 
   async start(): Promise<void> {
     await this.adoptOrReap();
+    // A box whose container stops (the learner killed its init, the engine restarted…)
+    // is removed at once, so its learner hears about it now rather than at the next reap.
+    this.deaths = new EventStream({
+      docker: new Docker({ socketPath: (this.o.docker.modem as { socketPath?: string }).socketPath ?? "/var/run/docker.sock" }),
+      filters: { type: ["container"], event: ["die"], label: [`${LABEL.instance}=${this.o.instance}`] },
+      onEvent: (ev) => {
+        const id = ev.Actor?.Attributes?.[LABEL.box];
+        if (id && this.list().some((b) => b.id === id)) void this.destroy(id, "died");
+      },
+    });
+    this.deaths.start();
     this.fillPool();
     const interval =
       this.o.reapIntervalMs ?? Math.min(30_000, Math.max(1_000, Math.min(this.o.idleTimeoutMs, this.o.maxLifetimeMs) / 4));
@@ -122,7 +137,8 @@ export class DockerSandbox implements SandboxManager {
   }
 
   private async acquireNow(learnerId: string): Promise<Acquired> {
-    let replacedBecause: RemovalReason | undefined;
+    let replacedBecause = this.lost.get(learnerId);
+    this.lost.delete(learnerId);
     const current = this.boxes.get(learnerId);
     if (current) {
       if (await this.isRunning(current.box)) return { box: current.box };
@@ -144,6 +160,14 @@ export class DockerSandbox implements SandboxManager {
 
   boxOf(learnerId: string): Box | undefined {
     return this.boxes.get(learnerId)?.box;
+  }
+
+  async verify(learnerId: string): Promise<boolean> {
+    const t = this.boxes.get(learnerId);
+    if (!t) return false;
+    if (await this.isRunning(t.box)) return true;
+    await this.destroy(t.box.id, "died");
+    return false;
   }
 
   list(): Box[] {
@@ -176,6 +200,7 @@ export class DockerSandbox implements SandboxManager {
     for (const [learnerId, t] of this.boxes) {
       if (t.box.id === boxId) {
         this.boxes.delete(learnerId);
+        if (reason !== "requested") this.lost.set(learnerId, reason);
         await this.removeBox(t.box, reason);
         return;
       }
@@ -335,6 +360,7 @@ export class DockerSandbox implements SandboxManager {
     this.disposed = true;
     if (this.reaper) clearInterval(this.reaper);
     this.reaper = undefined;
+    this.deaths?.dispose();
     await Promise.allSettled([...this.pending.values(), ...this.inFlight]);
   }
 }

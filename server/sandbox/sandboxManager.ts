@@ -25,6 +25,8 @@ export interface SandboxManager {
   /** The learner's box: their live one, else a warm one, else a new one. Ready to use. */
   acquire(learnerId: string): Promise<Acquired>;
   boxOf(learnerId: string): Box | undefined;
+  /** Whether the learner's box still runs; a box found dead is removed (reason "died"). */
+  verify(learnerId: string): Promise<boolean>;
   /** Terminals of the learner opened/closed: a box with none open for the idle timeout is removed. */
   setAttached(learnerId: string, attached: boolean): void;
   destroy(boxId: string, reason: RemovalReason): Promise<void>;

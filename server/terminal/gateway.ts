@@ -176,6 +176,13 @@ export class TerminalGateway {
           for (const [key, s] of map) if (s === session) map.delete(key);
         }
       },
+      // A shell that ends may mean the box died: then it is removed, and the learner is
+      // told (through onRemoved) to reload for a fresh one.
+      onShellExit: () => {
+        for (const [learnerId, s] of this.terminals) {
+          if (s === session) void this.d.sandbox.verify(learnerId).catch(() => undefined);
+        }
+      },
     });
     return session;
   }

@@ -8,8 +8,8 @@ export const BOX_MESSAGES = {
   reconnected: msg("Reconnected to your box; recent output is shown again.", "已重新连接到你的沙箱，最近的输出已恢复。"),
   shellExited: msg("The shell ended. Press Enter to start a new one.", "终端会话已结束。按回车键开始一个新的会话。"),
   replaced: msg(
-    "Your previous box had stopped, so you have a fresh one: images and containers from before are gone, your progress is kept.",
-    "你之前的沙箱已经停止，已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",
+    "Your previous box is gone (it stopped, or was idle or too old), so you have a fresh one: images and containers from before are gone, your progress is kept.",
+    "你之前的沙箱已不存在（已停止、闲置太久或超过使用时长），已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",
   ),
   noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
   badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),

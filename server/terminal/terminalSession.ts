@@ -16,6 +16,8 @@ export interface TerminalSessionOptions {
   graceMs: number;
   /** Called once, when the session is disposed (grace ran out, or the box went away). */
   onDisposed: () => void;
+  /** Called each time the shell ends (the learner typed exit, or the box died). */
+  onShellExit?: () => void;
 }
 
 export const MAX_COLS = 500;
@@ -92,7 +94,9 @@ export class TerminalSession {
       if (this.proc !== proc) return;
       this.proc = undefined;
       this.output.flushNow();
-      if (!this.disposed) for (const p of this.peers) p.shellExited(exitCode);
+      if (this.disposed) return;
+      for (const p of this.peers) p.shellExited(exitCode);
+      this.o.onShellExit?.();
     });
   }
 

@@ -242,6 +242,22 @@ export class LabPage {
     return this.exerciseMessage(id);
   }
 
+  /** The status bar above the terminal: its state and its sentence. */
+  async boxStatus(): Promise<{ state: string | null; text: string }> {
+    const bar = this.page.locator('[data-testid="box-status"]');
+    return { state: await bar.getAttribute("data-state"), text: ((await bar.textContent()) ?? "").trim() };
+  }
+
+  /** Waits until the status bar's sentence contains `text`. */
+  async waitForBoxStatus(text: string, timeoutMs = 30_000): Promise<void> {
+    await this.page
+      .waitForFunction((t) => document.querySelector('[data-testid="box-status"]')?.textContent?.includes(t), text, { timeout: timeoutMs, polling: 50 })
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}
+the status bar never said "${text}"; it says ${JSON.stringify(await this.boxStatus())}`);
+      });
+  }
+
   /** The text of the lesson pane. */
   async lessonText(): Promise<string> {
     return ((await this.page.locator('[data-testid="lesson"]').textContent()) ?? "").trim();
