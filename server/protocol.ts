@@ -32,6 +32,29 @@ export interface ExercisePayload {
   status: ExerciseStatus;
   /** Why it passed or failed, in the page's language; empty while pending. */
   message: string;
+  /** Present on exercises the learner answers in the page (not by a command). */
+  answerForm?: AnswerFormPayload;
+  /** The learner's last submitted answer, to fill the form again. */
+  answer?: AnswerValue;
+}
+
+/** A text answer, or quiz choices: question id → index of the chosen choice. */
+export type AnswerValue = string | Record<string, number>;
+
+export type AnswerFormPayload =
+  | { kind: "text" }
+  | { kind: "quiz"; questions: { id: string; text: string; choices: string[] }[] };
+
+export interface AnswerSubmission {
+  exerciseId: string;
+  answer: AnswerValue;
+}
+
+/** The server's acknowledgement of a submission; the check's result follows as an `exercise` event. */
+export interface AnswerAck {
+  ok: boolean;
+  /** Why it was refused (malformed answer, unknown exercise), in the page's language. */
+  message: string;
 }
 
 /** Socket handshake: io({ query: { lang, lesson } }); the learner comes from the signed cookie. */
@@ -54,6 +77,8 @@ export interface ClientToServer {
   "term:resize": (size: { cols: number; rows: number }) => void;
   /** Re-run the checks of the current lesson now (the fallback "Check" button). */
   "check:run": () => void;
+  /** An answer typed or chosen in the page, for an exercise that has an answerForm. */
+  "answer:submit": (submission: AnswerSubmission, ack: (result: AnswerAck) => void) => void;
 }
 
 export type BoxState = "starting" | "ready" | "reconnected" | "shell-exited" | "error";
