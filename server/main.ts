@@ -16,6 +16,7 @@ import type { ClientToServer, ServerToClient } from "./protocol.ts";
 import type { Provisioned } from "./provision/index.ts";
 import { LabGate } from "./registry/labGate.ts";
 import { applyBoxFirewall, ensureBoxNetwork, removeBoxNetwork, type BoxNetwork } from "./sandbox/boxNetwork.ts";
+import { boxProbe } from "./sandbox/boxProbe.ts";
 import { DockerSandbox } from "./sandbox/dockerSandbox.ts";
 import { SqliteProgressStore } from "./store/progressStore.ts";
 import { TerminalGateway } from "./terminal/gateway.ts";
@@ -88,7 +89,10 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       }
     });
 
-    const grader = new Grader(lessons, store, log);
+    const grader = new Grader(lessons, store, log, (box) => ({
+      registryUrl: host.registry.url,
+      box: boxProbe(host.docker, box.container),
+    }));
     disposers.push(() => grader.dispose());
 
     const sessions = new LearnerSessions(loadOrCreateSecret(config));
@@ -99,6 +103,8 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     fs.mkdirSync(dockerConfig, { recursive: true });
     const gateway = new TerminalGateway({
       io,
+      lessons,
+      store,
       sessions,
       sandbox,
       grader,

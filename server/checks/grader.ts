@@ -11,7 +11,11 @@ import { msg, type CheckContext, type CheckResult, type EventType } from "./type
 const DEBOUNCE_MS = 30;
 const CHECK_TIMEOUT_MS = 15_000;
 
+/** What a check may use beside the box daemon: the lab registry, a probe into the box. */
+export type ContextFor = (box: Box) => Omit<CheckContext, "docker" | "signal" | "answer">;
+
 interface Watch {
+  box: Box;
   boxId: string;
   watcher: BoxWatcher;
   due: Set<EventType> | "all";
@@ -67,6 +71,7 @@ export class Grader {
     private readonly lessons: LessonCatalog,
     private readonly store: ProgressStore,
     private readonly log: Logger,
+    private readonly contextFor: ContextFor = () => ({}),
   ) {}
 
   onUpdate(listener: UpdateListener): () => void {
@@ -81,6 +86,7 @@ export class Grader {
     if (current?.boxId === box.id) return;
     this.unwatch(learnerId);
     const w: Watch = {
+      box,
       boxId: box.id,
       watcher: new BoxWatcher(box.socketPath, (type) => this.schedule(learnerId, type)),
       due: new Set(),
@@ -107,6 +113,14 @@ export class Grader {
     if (!w) return;
     w.due = "all";
     await this.runDue(learnerId, w, true);
+  }
+
+  /** Re-runs one exercise now, as the learner's own act (a submitted answer). */
+  async checkExercise(learnerId: string, exerciseId: string): Promise<void> {
+    const w = this.watches.get(learnerId);
+    const ex = this.lessons.exercise(exerciseId);
+    if (!w || !ex) return;
+    await this.runOne(learnerId, w, ex, true, this.store.forLearner(learnerId));
   }
 
   records(learnerId: string): Map<string, ExerciseRecord> {
@@ -148,21 +162,28 @@ export class Grader {
     const stored = this.store.forLearner(learnerId);
     for (const ex of this.lessons.exercises()) {
       if (this.disposed || this.watches.get(learnerId) !== w) return;
-      if (stored.get(ex.id)?.status === "passed") continue;
       if (due !== "all" && !ex.check.kind.triggers.some((t) => due.has(t))) continue;
-      const result = await runCheck(ex, w.watcher.docker);
-      const previous = stored.get(ex.id);
-      // "failed" means the learner tried and got it wrong; nothing tried yet stays "pending".
-      const status = result.passed
-        ? "passed"
-        : result.attempted !== false && (byLearner || previous?.status === "failed")
-          ? "failed"
-          : "pending";
-      if (previous && previous.status === status && previous.message.en === result.message.en) continue;
-      const rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });
-      if (rec.status === "passed") this.log.info(`learner ${learnerId} passed ${ex.id}`);
-      for (const l of this.listeners) l(learnerId, rec);
+      await this.runOne(learnerId, w, ex, byLearner, stored);
     }
+  }
+
+  private async runOne(learnerId: string, w: Watch, ex: Exercise, byLearner: boolean, stored: Map<string, ExerciseRecord>): Promise<void> {
+    if (stored.get(ex.id)?.status === "passed") return;
+    const answer = ex.answerForm ? this.store.answers(learnerId).get(ex.id) : undefined;
+    const result = await runCheck(ex, w.watcher.docker, { ...this.contextFor(w.box), answer });
+    if (this.disposed || this.watches.get(learnerId) !== w) return;
+    const previous = stored.get(ex.id);
+    // "failed" means the learner tried and got it wrong; nothing tried yet stays "pending".
+    const status = result.passed
+      ? "passed"
+      : result.attempted !== false && (byLearner || previous?.status === "failed")
+        ? "failed"
+        : "pending";
+    if (previous && previous.status === status && previous.message.en === result.message.en) return;
+    const rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });
+    stored.set(ex.id, rec);
+    if (rec.status === "passed") this.log.info(`learner ${learnerId} passed ${ex.id}`);
+    for (const l of this.listeners) l(learnerId, rec);
   }
 
   dispose(): void {

@@ -1,4 +1,5 @@
 // Every check kind a lesson may name. Adding a kind = one file + one line here.
+import { answerFact } from "./answerFact.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
@@ -6,6 +7,8 @@ import { containersCleaned } from "./containersCleaned.ts";
 import { fileInContainer } from "./fileInContainer.ts";
 import { imageFromScratch } from "./imageFromScratch.ts";
 import { imagePulled } from "./imagePulled.ts";
+import { quiz } from "./quiz.ts";
+import { registryPushed, registryRepulled } from "./registryImage.ts";
 import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
 
 interface AllOfParams {
@@ -34,7 +37,20 @@ const allOf: CheckKind<AllOfParams> = {
 };
 
 export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
-  [imageFromScratch, containerRan, imagePulled, containerConfig, fileInContainer, containerLifecycle, containersCleaned, allOf].map(
+  [
+    imageFromScratch,
+    containerRan,
+    imagePulled,
+    containerConfig,
+    fileInContainer,
+    containerLifecycle,
+    containersCleaned,
+    answerFact,
+    quiz,
+    registryPushed,
+    registryRepulled,
+    allOf,
+  ].map(
     (k) => [k.kind, k],
   ),
 );

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import path from "node:path";
 import YAML from "yaml";
 import { parseCheck } from "../checks/registry.ts";
-import type { CheckKind, Localized } from "../checks/types.ts";
+import type { AnswerForm, CheckKind, Localized } from "../checks/types.ts";
 import { LANGS, type Lang } from "../protocol.ts";
 
 export interface Exercise {
@@ -14,7 +14,11 @@ export interface Exercise {
   task: Localized;
   hints: Record<Lang, string[]>;
   solution: string;
+  /** For answer-type exercises: a shell command printing the answer after the solution ran (or quiz choices). */
+  solutionAnswer?: string | Record<string, number>;
   check: { kind: CheckKind<unknown>; params: unknown };
+  /** How the page asks for the answer, on exercises answered in the page. */
+  answerForm?: AnswerForm;
 }
 
 export interface Lesson {
@@ -92,6 +96,16 @@ function localizedList(raw: unknown, what: string): Record<Lang, string[]> {
   return out;
 }
 
+function solutionAnswer(raw: unknown, exId: string, answered: boolean): Exercise["solutionAnswer"] {
+  if (!answered) {
+    if (raw !== undefined) throw new Error(`${exId}: solutionAnswer is only for exercises answered in the page`);
+    return undefined;
+  }
+  if (typeof raw === "string" && raw.trim()) return raw;
+  if (raw && typeof raw === "object" && Object.values(raw).every((v) => Number.isInteger(v))) return raw as Record<string, number>;
+  throw new Error(`${exId}: an answered exercise needs solutionAnswer (a command printing the answer, or quiz choices)`);
+}
+
 function loadLesson(dir: string, folder: string): Lesson {
   const meta = YAML.parse(fs.readFileSync(path.join(dir, "lesson.yaml"), "utf8")) as Record<string, unknown>;
   const id = meta.id;
@@ -126,6 +140,8 @@ function loadLesson(dir: string, folder: string): Lesson {
       hints: localizedList(e.hints, `${exId}.hints`),
       solution: e.solution,
       check,
+      answerForm: check.kind.answerForm?.(check.params),
+      solutionAnswer: solutionAnswer(e.solutionAnswer, exId, Boolean(check.kind.answerForm)),
     };
   });
   return { id, order: meta.order as number, title: localized(meta.title, "title"), body, exercises };

@@ -17,6 +17,9 @@ export interface ProgressStore {
   forLearner(learnerId: string): Map<string, ExerciseRecord>;
   /** Records a result. A passed exercise stays passed: progress already made is never lost. */
   record(learnerId: string, rec: ExerciseRecord): ExerciseRecord;
+  /** The learner's last submitted answer per exercise (answer-type exercises). */
+  answers(learnerId: string): Map<string, unknown>;
+  saveAnswer(learnerId: string, exerciseId: string, answer: unknown): void;
   dispose(): void;
 }
 
@@ -32,6 +35,13 @@ export class SqliteProgressStore implements ProgressStore {
       exercise TEXT NOT NULL,
       status TEXT NOT NULL,
       message TEXT NOT NULL,
+      updated_at INTEGER NOT NULL,
+      PRIMARY KEY (learner, exercise)
+    )`);
+    this.db.exec(`CREATE TABLE IF NOT EXISTS answers (
+      learner TEXT NOT NULL,
+      exercise TEXT NOT NULL,
+      answer TEXT NOT NULL,
       updated_at INTEGER NOT NULL,
       PRIMARY KEY (learner, exercise)
     )`);
@@ -64,6 +74,20 @@ export class SqliteProgressStore implements ProgressStore {
       ).run(learnerId, rec.exerciseId, rec.status, JSON.stringify(rec.message), rec.updatedAt);
       return rec;
     })();
+  }
+
+  answers(learnerId: string): Map<string, unknown> {
+    const rows = this.open.prepare("SELECT exercise, answer FROM answers WHERE learner = ?").all(learnerId) as { exercise: string; answer: string }[];
+    return new Map(rows.map((r) => [r.exercise, JSON.parse(r.answer)]));
+  }
+
+  saveAnswer(learnerId: string, exerciseId: string, answer: unknown): void {
+    this.open
+      .prepare(
+        `INSERT INTO answers (learner, exercise, answer, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (learner, exercise) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at`,
+      )
+      .run(learnerId, exerciseId, JSON.stringify(answer), Date.now());
   }
 
   dispose(): void {

@@ -5,7 +5,9 @@ import type { Server, Socket } from "socket.io";
 import type { Grader } from "../checks/grader.ts";
 import { localize } from "../checks/grader.ts";
 import type { Localized } from "../checks/types.ts";
+import type { LessonCatalog } from "../lessons/catalog.ts";
 import type { Logger } from "../log.ts";
+import type { ProgressStore } from "../store/progressStore.ts";
 import { LANGS, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
 import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { LearnerSessions } from "../web/session.ts";
@@ -15,6 +17,8 @@ import { TerminalSession, validSize, type TerminalPeer } from "./terminalSession
 const MAX_INPUT = 64 * 1024;
 
 export interface GatewayDeps {
+  lessons: LessonCatalog;
+  store: ProgressStore;
   io: Server<ClientToServer, ServerToClient>;
   sessions: LearnerSessions;
   sandbox: SandboxManager;
@@ -112,6 +116,23 @@ export class TerminalGateway {
     socket.on("term:resize", (raw) => {
       size = validSize(raw) ?? size;
       if (size) terminal?.resize(size);
+    });
+    socket.on("answer:submit", (submission, ack) => {
+      if (typeof ack !== "function") return;
+      const refuse = (m: Localized) => ack({ ok: false, message: m[socket.data.lang] });
+      const ex = typeof submission?.exerciseId === "string" ? this.d.lessons.exercise(submission.exerciseId) : undefined;
+      if (!ex || !ex.check.kind.parseAnswer) return refuse(BOX_MESSAGES.noSuchAnswerExercise);
+      let answer: unknown;
+      try {
+        answer = ex.check.kind.parseAnswer(ex.check.params, submission.answer);
+      } catch (err) {
+        return refuse(BOX_MESSAGES.malformedAnswer((err as Error).message));
+      }
+      this.d.store.saveAnswer(learnerId, ex.id, answer);
+      ack({ ok: true, message: "" });
+      this.d.grader
+        .checkExercise(learnerId, ex.id)
+        .catch((err: Error) => this.d.log.warn(`answer check for learner ${learnerId}: ${err.message}`));
     });
     socket.on("check:run", () => {
       this.d.grader

@@ -11,6 +11,8 @@ export const BOX_MESSAGES = {
     "Your previous box is gone (it stopped, or was idle or too old), so you have a fresh one: images and containers from before are gone, your progress is kept.",
     "你之前的沙箱已不存在（已停止、闲置太久或超过使用时长），已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",
   ),
+  noSuchAnswerExercise: msg("That exercise takes no typed answer; reload the page.", "这个练习不需要填写答案；请刷新页面。"),
+  malformedAnswer: (why: string): Localized => msg(`That answer could not be read: ${why}.`, `无法读取这个答案：${why}。`),
   noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
   badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),
   failed: (reason: string): Localized =>

@@ -1,7 +1,8 @@
 // The lesson API: the list, and one lesson in one language with the learner's progress.
 import { Router } from "express";
 import type { LessonCatalog } from "../lessons/catalog.ts";
-import { LANGS, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
+import type { AnswerForm } from "../checks/types.ts";
+import { LANGS, type AnswerFormPayload, type AnswerValue, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { HttpError } from "./httpError.ts";
 
@@ -9,6 +10,11 @@ export function langOf(raw: unknown): Lang {
   if (raw === undefined) return "en";
   if (typeof raw === "string" && LANGS.includes(raw as Lang)) return raw as Lang;
   throw new HttpError(400, `Unknown language ${String(raw).slice(0, 20)}: use one of ${LANGS.join(", ")}.`);
+}
+
+function localizeForm(form: AnswerForm, lang: Lang): AnswerFormPayload {
+  if (form.kind === "text") return form;
+  return { kind: "quiz", questions: form.questions.map((q) => ({ id: q.id, text: q.text[lang], choices: q.choices[lang] })) };
 }
 
 export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Router {
@@ -25,6 +31,7 @@ export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Rout
       throw new HttpError(404, `There is no lesson "${req.params.id.slice(0, 60)}". Pick one from the list of lessons.`);
     }
     const progress = store.forLearner(res.locals.learnerId as string);
+    const answers = store.answers(res.locals.learnerId as string);
     const payload: LessonPayload = {
       id: lesson.id,
       title: lesson.title[lang],
@@ -39,6 +46,7 @@ export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Rout
           hints: e.hints[lang],
           status: rec?.status ?? "pending",
           message: rec?.message[lang] ?? "",
+          ...(e.answerForm ? { answerForm: localizeForm(e.answerForm, lang), answer: answers.get(e.id) as AnswerValue | undefined } : {}),
         };
       }),
     };
