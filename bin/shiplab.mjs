@@ -9,7 +9,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
-const say = (msg) => process.stdout.write(`shiplab: ${msg}\n`);
+// Progress goes to stderr: `grade --format json` must print nothing else on stdout.
+const say = (msg) => process.stderr.write(`shiplab: ${msg}\n`);
 
 function fail(msg) {
   process.stderr.write(`shiplab: ${msg}\n`);
@@ -52,7 +53,7 @@ function ensureClient() {
 
 const [command = "help", ...rest] = process.argv.slice(2);
 ensureDependencies();
-ensureClient();
+if (command !== "grade") ensureClient();
 
 /**
  * Runs the long-lived command as a child that gets our signals: a SIGTERM to `npm start`

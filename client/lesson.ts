@@ -7,6 +7,7 @@ import type {
   LessonPayload,
   LessonSummary,
 } from "../server/protocol.ts";
+import { renderAnswerForm, type SubmitAnswer } from "./answer.ts";
 import { t } from "./i18n.ts";
 import { inlineMarkdownToSafeHtml, renderMarkdown, type RunHandler } from "./markdown.ts";
 
@@ -72,6 +73,12 @@ export interface LessonPaneOptions {
   onRun: RunHandler;
   /** Asks the server to re-run the checks (socket `check:run`). */
   onCheck: () => void;
+  /**
+   * Sends an answer typed or chosen in the page (socket `answer:submit`). Always resolves: refusals,
+   * "not connected" and timeouts come back as `{ ok: false, message }`. The check's result then
+   * arrives through updateExercise like any other.
+   */
+  onSubmitAnswer: SubmitAnswer;
 }
 
 const CHECK_TIMEOUT_MS = 5000;
@@ -215,7 +222,7 @@ export class LessonPane {
 
     const list = document.createElement("ol");
     list.className = "exercise-list";
-    for (const ex of exercises) list.append(renderExercise(ex, this.opts.onRun));
+    for (const ex of exercises) list.append(renderExercise(ex, this.opts.onRun, this.opts.onSubmitAnswer));
     section.append(head, list);
     return section;
   }
@@ -257,7 +264,7 @@ function notice(kind: string, text: string): HTMLElement {
   return box;
 }
 
-function renderExercise(ex: ExercisePayload, onRun: RunHandler): HTMLElement {
+function renderExercise(ex: ExercisePayload, onRun: RunHandler, onSubmitAnswer: SubmitAnswer): HTMLElement {
   const li = document.createElement("li");
   li.className = "exercise";
   li.dataset.exercise = ex.id;
@@ -279,7 +286,11 @@ function renderExercise(ex: ExercisePayload, onRun: RunHandler): HTMLElement {
   message.dataset.role = "message";
   message.setAttribute("aria-live", "polite");
 
-  li.append(head, task, message);
+  li.append(head, task);
+  // Exercises answered in the page get their form under the task (it stays usable once passed).
+  const form = renderAnswerForm(ex, onSubmitAnswer);
+  if (form) li.append(form);
+  li.append(message);
 
   const hints = ex.hints ?? [];
   if (hints.length > 0) {

@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const pane = new LessonPane(byId("lesson-pane"), {
     onRun: (lines) => session.typeLines(lines),
     onCheck: () => session.checkNow(),
+    onSubmitAnswer: (exerciseId, answer) => session.submitAnswer(exerciseId, answer),
   });
   pane.showLoading();
 

@@ -2,7 +2,7 @@
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
 import { io, type Socket } from "socket.io-client";
-import type { ClientToServer, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
+import type { AnswerAck, AnswerValue, ClientToServer, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
 import { t } from "./i18n.ts";
 import type { StatusBar } from "./status.ts";
 
@@ -25,7 +25,16 @@ export interface TerminalSession {
   /** Types each line into the shell followed by Enter; false (and a note) when disconnected. */
   typeLines: (lines: string[]) => boolean;
   checkNow: () => void;
+  /**
+   * Sends an answer (`answer:submit`) and waits for the server's acknowledgement. Never rejects:
+   * when disconnected (nothing is sent), on timeout or on an unreadable reply it resolves with
+   * `{ ok: false, message }`, the message being a sentence for the learner.
+   */
+  submitAnswer: (exerciseId: string, answer: AnswerValue) => Promise<AnswerAck>;
 }
+
+/** How long to wait for the acknowledgement of an answer. */
+const ANSWER_ACK_TIMEOUT_MS = 10_000;
 
 const THEME = {
   background: "#0d1117",
@@ -166,6 +175,25 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     if (socket.connected) socket.emit("check:run");
   };
 
+  const submitAnswer = (exerciseId: string, answer: AnswerValue): Promise<AnswerAck> => {
+    if (!socket.connected) {
+      // Not buffered for later: the learner may change it before the connection comes back.
+      status.flashNote(t("answer.notConnected"));
+      return Promise.resolve({ ok: false, message: t("answer.notConnected") });
+    }
+    return new Promise<AnswerAck>((resolve) => {
+      socket.timeout(ANSWER_ACK_TIMEOUT_MS).emit("answer:submit", { exerciseId, answer }, (err, result) => {
+        if (err) {
+          resolve({ ok: false, message: t("answer.timeout", { seconds: ANSWER_ACK_TIMEOUT_MS / 1000 }) });
+        } else if (!result || typeof result !== "object" || typeof result.ok !== "boolean") {
+          resolve({ ok: false, message: t("answer.badReply") });
+        } else {
+          resolve({ ok: result.ok, message: typeof result.message === "string" ? result.message : "" });
+        }
+      });
+    });
+  };
+
   term.focus();
-  return { term, socket, typeLines, checkNow };
+  return { term, socket, typeLines, checkNow, submitAnswer };
 }

@@ -4,6 +4,7 @@ import { consoleLogger } from "./log.ts";
 import { startShiplab } from "./main.ts";
 import { provision } from "./provision/index.ts";
 import { SetupError } from "./provision/setupError.ts";
+import { gradeCommand } from "./grade/gradeCommand.ts";
 
 const log = consoleLogger();
 
@@ -36,8 +37,11 @@ async function main(command: string | undefined): Promise<void> {
       process.on("SIGTERM", () => void stop("SIGTERM"));
       return;
     }
+    case "grade":
+      process.exitCode = await gradeCommand(process.argv.slice(3));
+      return;
     default:
-      process.stdout.write(`usage: shiplab start | setup\n\nsettings (environment variables):\n${describeSettings()}\n`);
+      process.stdout.write(`usage: shiplab start | setup | grade --docker-host URL [--lesson ID] [--format json|junit|text] [--answers FILE] [--registry URL] [--lang en|zh-CN]\n\nsettings (environment variables):\n${describeSettings()}\n`);
       if (command && command !== "help") process.exitCode = 2;
   }
 }
