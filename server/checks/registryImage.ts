@@ -90,31 +90,41 @@ export const registryRepulled: CheckKind<Params> = {
   parse,
   async run({ docker }, p) {
     const prefix = `${p.registryHost}/`;
-    const named = (n: string | undefined) => !!n && n.startsWith(prefix) && p.pattern.test(n.slice(prefix.length));
-    const events = await pastEvents(docker, { type: ["image"] });
-    // An untag (or delete) of a registry name, then a pull of that same name.
-    const removedAt = new Map<string, number>();
+    const withTag = (ref: string) => (/:[\w][\w.-]*$/.test(ref.slice(prefix.length)) ? ref : `${ref}:latest`);
+    const named = (ref: string | undefined) => !!ref && ref.startsWith(prefix) && p.pattern.test(withTag(ref).slice(prefix.length));
+    // Untag events name the image by its ID only, so: the IDs that ever carried a registry
+    // name (tag events), then a delete of such an image (every name gone), then a pull.
+    const carried = new Set<string>();
+    let untagged = false;
+    let deletedAt: number | undefined;
     let pulledBack: string | undefined;
-    for (const e of events) {
-      const name = e.Action === "pull" ? e.Actor.ID : e.Actor.Attributes?.name;
-      const withTag = name && !/:[\w][\w.-]*$/.test(name.slice(prefix.length)) ? `${name}:latest` : name;
-      if (!named(withTag)) continue;
-      if (e.Action === "untag" || e.Action === "delete") removedAt.set(withTag!, e.timeNano);
-      if (e.Action === "pull" && removedAt.has(withTag!)) pulledBack = withTag;
+    for (const e of await pastEvents(docker, { type: ["image"] })) {
+      if (e.Action === "tag" && named(e.Actor.Attributes?.name)) carried.add(e.Actor.ID);
+      else if (e.Action === "untag" && carried.has(e.Actor.ID)) untagged = true;
+      else if (e.Action === "delete" && carried.has(e.Actor.ID)) deletedAt = e.timeNano;
+      else if (e.Action === "pull" && named(e.Actor.ID) && deletedAt !== undefined && e.timeNano > deletedAt) pulledBack = withTag(e.Actor.ID);
     }
     if (pulledBack && (await registryTags(docker, p)).some((t) => `${prefix}${t.repo}:${t.tag}` === pulledBack)) {
       return { passed: true, message: msg(`${pulledBack} was removed and pulled back from the lab registry.`, `${pulledBack} 已删除并从实验室仓库重新拉取。`) };
     }
-    if (removedAt.size > 0) {
-      const name = [...removedAt.keys()][0];
-      return { passed: false, message: msg(`${name} was removed; now pull it back: \`docker pull ${name}\`.`, `${name} 已删除；现在把它拉回来：\`docker pull ${name}\`。`) };
+    if (deletedAt !== undefined) {
+      return { passed: false, message: msg("Your image is removed; now pull it back from the lab registry with `docker pull`.", "镜像已删除；现在用 `docker pull` 从实验室仓库把它拉回来。") };
+    }
+    if (untagged) {
+      return {
+        passed: false,
+        message: msg(
+          "`docker rmi` removed a name, but the image is still here under another name. Remove every name of it (see `docker images`), then pull it back.",
+          "`docker rmi` 只删除了一个名字，镜像还以别的名字存在。删除它的所有名字（见 `docker images`），然后再拉回来。",
+        ),
+      };
     }
     return {
       passed: false,
       attempted: false,
       message: msg(
-        `Remove your pushed image with \`docker rmi ${p.registryHost}/…/hello-docker\`, then pull it back.`,
-        `用 \`docker rmi ${p.registryHost}/…/hello-docker\` 删除你推送的镜像，然后再拉回来。`,
+        `Remove your pushed image with \`docker rmi\` (every name of it), then pull it back from ${p.registryHost}.`,
+        `用 \`docker rmi\` 删除你推送的镜像（它的所有名字），然后再从 ${p.registryHost} 拉回来。`,
       ),
     };
   },
