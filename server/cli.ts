@@ -1,5 +1,9 @@
 // `shiplab start | setup`: the operator's entry points (npm start runs `start`).
+import crypto from "node:crypto";
 import { describeSettings, loadConfig } from "./config.ts";
+import { LessonCatalog } from "./lessons/catalog.ts";
+import { runLessonSolutions } from "./lessons/solutionRunner.ts";
+import { LESSONS_DIR } from "./paths.ts";
 import { consoleLogger } from "./log.ts";
 import { startShiplab } from "./main.ts";
 import { provision } from "./provision/index.ts";
@@ -7,6 +11,38 @@ import { SetupError } from "./provision/setupError.ts";
 import { gradeCommand } from "./grade/gradeCommand.ts";
 
 const log = consoleLogger();
+
+/** Validates every lesson, then (unless noBoxes) runs every solution in a fresh real box. */
+async function lessonsCheck(noBoxes: boolean): Promise<number> {
+  const lessons = LessonCatalog.load(LESSONS_DIR);
+  log.info(`${lessons.list().length} lessons, ${lessons.exercises().length} exercises: valid`);
+  if (noBoxes) return 0;
+  const config = loadConfig(process.env, { instance: "lessons-check", port: 0, bind: "127.0.0.1", warmPool: 0 });
+  const host = await provision(config, log);
+  const lab = await startShiplab(config, host, log);
+  let failed = 0;
+  try {
+    for (const lesson of lessons.list()) {
+      const outcomes = await runLessonSolutions(
+        lesson,
+        { host: host.docker, sandbox: lab.sandbox, registryUrl: host.registry.url },
+        crypto.randomBytes(8).toString("hex"),
+      );
+      for (const o of outcomes) {
+        process.stdout.write(`${o.passed ? "PASS" : "FAIL"}  ${o.exerciseId}  ${o.message}\n`);
+        if (!o.passed) {
+          failed++;
+          process.stdout.write(`${o.output.replace(/^/gm, "      ")}\n`);
+        }
+      }
+    }
+  } finally {
+    await lab.dispose({ removeBoxes: true });
+    host.registry.dispose();
+  }
+  process.stdout.write(`${lessons.exercises().length - failed} passed, ${failed} failed\n`);
+  return failed ? 1 : 0;
+}
 
 async function main(command: string | undefined): Promise<void> {
   switch (command) {
@@ -37,11 +73,14 @@ async function main(command: string | undefined): Promise<void> {
       process.on("SIGTERM", () => void stop("SIGTERM"));
       return;
     }
+    case "lessons:check":
+      process.exitCode = await lessonsCheck(process.argv.slice(3).includes("--no-boxes"));
+      return;
     case "grade":
       process.exitCode = await gradeCommand(process.argv.slice(3));
       return;
     default:
-      process.stdout.write(`usage: shiplab start | setup | grade --docker-host URL [--lesson ID] [--format json|junit|text] [--answers FILE] [--registry URL] [--lang en|zh-CN]\n\nsettings (environment variables):\n${describeSettings()}\n`);
+      process.stdout.write(`usage: shiplab start | setup | lessons:check [--no-boxes] | grade --docker-host URL [--lesson ID] [--format json|junit|text] [--answers FILE] [--registry URL] [--lang en|zh-CN]\n\nsettings (environment variables):\n${describeSettings()}\n`);
       if (command && command !== "help") process.exitCode = 2;
   }
 }
