@@ -21,12 +21,20 @@ export interface Exercise {
   answerForm?: AnswerForm;
 }
 
+/** A container the lesson starts in the learner's box when it is opened. */
+export interface SetupContainer {
+  container: string;
+  image: string;
+  cmd: string[];
+}
+
 export interface Lesson {
   id: string;
   order: number;
   title: Localized;
   body: Localized;
   exercises: Exercise[];
+  setup: SetupContainer[];
 }
 
 const ID = /^[a-z][a-z0-9-]*$/;
@@ -96,6 +104,19 @@ function localizedList(raw: unknown, what: string): Record<Lang, string[]> {
   return out;
 }
 
+const CONTAINER_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+function setupOf(raw: unknown): SetupContainer[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new Error("setup must be a list of containers");
+  return raw.map((s: Record<string, unknown>) => {
+    if (typeof s?.container !== "string" || !CONTAINER_NAME.test(s.container)) throw new Error("setup: container must be a container name");
+    if (typeof s.image !== "string" || !s.image) throw new Error(`setup ${s.container}: image is missing`);
+    if (!Array.isArray(s.cmd) || !s.cmd.every((c) => typeof c === "string")) throw new Error(`setup ${s.container}: cmd must be a list of strings`);
+    return { container: s.container, image: s.image, cmd: s.cmd as string[] };
+  });
+}
+
 function solutionAnswer(raw: unknown, exId: string, answered: boolean): Exercise["solutionAnswer"] {
   if (!answered) {
     if (raw !== undefined) throw new Error(`${exId}: solutionAnswer is only for exercises answered in the page`);
@@ -144,5 +165,5 @@ function loadLesson(dir: string, folder: string): Lesson {
       solutionAnswer: solutionAnswer(e.solutionAnswer, exId, Boolean(check.kind.answerForm)),
     };
   });
-  return { id, order: meta.order as number, title: localized(meta.title, "title"), body, exercises };
+  return { id, order: meta.order as number, title: localized(meta.title, "title"), body, exercises, setup: setupOf(meta.setup) };
 }

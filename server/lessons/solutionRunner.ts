@@ -7,6 +7,7 @@ import { boxProbe } from "../sandbox/boxProbe.ts";
 import { execInBox } from "../sandbox/boxExec.ts";
 import type { SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { Lesson } from "./catalog.ts";
+import { ensureLessonSetup } from "./lessonSetup.ts";
 
 export interface SolutionOutcome {
   exerciseId: string;
@@ -27,6 +28,7 @@ export async function runLessonSolutions(lesson: Lesson, d: SolutionRunnerDeps, 
   const inner = new Docker({ socketPath: box.socketPath, timeout: 30_000 });
   const outcomes: SolutionOutcome[] = [];
   try {
+    await ensureLessonSetup(inner, lesson.id, lesson.setup);
     for (const ex of lesson.exercises) {
       const run = await execInBox(d.host, box.container, ["bash", "-e", "-c", ex.solution]);
       const tail = run.output.split("\n").slice(-15).join("\n");

@@ -1,11 +1,13 @@
 // The terminal socket: checks the page's Origin and the learner cookie before accepting,
 // gives the learner their box and shell, and carries keystrokes, output, resizes and
 // exercise results. Everything a connection registers is undone when it goes.
+import Docker from "dockerode";
 import type { Server, Socket } from "socket.io";
 import type { Grader } from "../checks/grader.ts";
 import { localize } from "../checks/grader.ts";
 import type { Localized } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
+import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { LANGS, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
@@ -157,6 +159,7 @@ export class TerminalGateway {
     if (socket.disconnected || this.disposed) return;
     const { box, replacedBecause } = acquired;
     this.d.grader.watch(learnerId, box);
+    this.setUpLesson(learnerId, box, socket.handshake.query.lesson);
 
     let session = this.terminals.get(learnerId);
     if (session && replacedBecause) {
@@ -178,6 +181,16 @@ export class TerminalGateway {
     const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
     socket.emit("box:state", { state, message: message[lang] });
 
+  }
+
+  /** Starts what the opened lesson needs in the box (e.g. containers.logs' secret-keeper). */
+  private setUpLesson(learnerId: string, box: Box, lessonId: unknown): void {
+    const lesson = typeof lessonId === "string" ? this.d.lessons.get(lessonId) : undefined;
+    if (!lesson?.setup.length) return;
+    ensureLessonSetup(new Docker({ socketPath: box.socketPath, timeout: 60_000 }), lesson.id, lesson.setup).catch((err: Error) => {
+      this.d.log.warn(`setting up lesson ${lesson.id} for learner ${learnerId}: ${err.message}`);
+      this.tell(learnerId, "error", BOX_MESSAGES.setupFailed(err.message));
+    });
   }
 
   private prewarm(box: Box): void {

@@ -13,6 +13,11 @@ export const BOX_MESSAGES = {
   ),
   noSuchAnswerExercise: msg("That exercise takes no typed answer; reload the page.", "这个练习不需要填写答案；请刷新页面。"),
   malformedAnswer: (why: string): Localized => msg(`That answer could not be read: ${why}.`, `无法读取这个答案：${why}。`),
+  setupFailed: (why: string): Localized =>
+    msg(
+      `This lesson could not prepare your box (${why}). Reload the page to try again.`,
+      `本课未能准备好你的沙箱（${why}）。请刷新页面重试。`,
+    ),
   noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
   badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),
   failed: (reason: string): Localized =>

@@ -1,0 +1,33 @@
+// A lesson's setup: containers it starts in the learner's box when the lesson is opened
+// (e.g. one that prints a secret into its logs). Idempotent: a container already there is
+// left alone; a missing image is pulled from the lab registry first.
+import type Docker from "dockerode";
+import { followProgress } from "../provision/seed.ts";
+import type { SetupContainer } from "./catalog.ts";
+
+export const SETUP_LABEL = "shiplab.lesson-setup";
+
+async function exists(docker: Docker, ref: { inspect(): Promise<unknown> }): Promise<boolean> {
+  try {
+    await ref.inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function ensureLessonSetup(docker: Docker, lessonId: string, setup: readonly SetupContainer[]): Promise<void> {
+  for (const s of setup) {
+    const container = docker.getContainer(s.container);
+    if (await exists(docker, container)) {
+      const info = (await container.inspect()) as Docker.ContainerInspectInfo;
+      if (!info.State.Running) await container.start();
+      continue;
+    }
+    if (!(await exists(docker, docker.getImage(s.image)))) {
+      await followProgress(docker, await docker.pull(s.image));
+    }
+    const created = await docker.createContainer({ name: s.container, Image: s.image, Cmd: s.cmd, Labels: { [SETUP_LABEL]: lessonId } });
+    await created.start();
+  }
+}
