@@ -5,7 +5,7 @@ import type { Terminal } from "@xterm/xterm";
 import type { LessonSummary } from "../server/protocol.ts";
 import { applyTranslations, detectLang, setLang } from "./i18n.ts";
 import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
-import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath } from "./nav.ts";
+import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath, showOverallProgress } from "./nav.ts";
 import { StatusBar } from "./status.ts";
 import { startTerminal, type ShiplabSocket } from "./terminal.ts";
 
@@ -65,6 +65,18 @@ async function main(): Promise<void> {
   const list = await listPromise;
   const lessons = Array.isArray(list) ? list : [];
   fillLessonPicker(picker, lessons, lessonId, Array.isArray(list));
+  const overall = byId("overall-progress");
+  showOverallProgress(overall, lessons);
+  // A newly passed exercise changes the counts: fetch them again (cheap, and rare).
+  session.socket.on("exercise", (update) => {
+    if (update.status !== "passed") return;
+    fetchLessonList(lang)
+      .then((fresh) => {
+        showOverallProgress(overall, fresh);
+        fillLessonPicker(picker, fresh, lessonId, true);
+      })
+      .catch(() => undefined);
+  });
   const firstHref = lessons[0] ? lessonHref(lessons[0].id) : "/";
 
   if (!lessonPromise) {
@@ -77,8 +89,6 @@ async function main(): Promise<void> {
   if (result.ok) {
     pane.render(result.lesson);
     document.title = `${result.lesson.title} · Shiplab`;
-    const option = [...picker.options].find((o) => o.value === result.lesson.id);
-    if (option) option.textContent = result.lesson.title;
   } else {
     pane.showError(result.message, firstHref);
   }

@@ -36,12 +36,22 @@ export function fillLessonPicker(
     picker.append(placeholder);
   }
   for (const lesson of lessons) {
-    picker.append(new Option(lesson.title, lesson.id, false, lesson.id === currentId));
+    picker.append(new Option(`${lesson.title} (${lesson.passed}/${lesson.total})`, lesson.id, false, lesson.id === currentId));
   }
   picker.disabled = false;
-  picker.addEventListener("change", () => {
+  // Assigned, not added: the picker is refilled when progress changes.
+  picker.onchange = () => {
     if (picker.value && picker.value !== currentId) location.assign(lessonHref(picker.value));
-  });
+  };
+}
+
+/** "7 / 18 exercises done" over every lesson, in the header. */
+export function showOverallProgress(el: HTMLElement, lessons: LessonSummary[]): void {
+  const passed = lessons.reduce((n, l) => n + l.passed, 0);
+  const total = lessons.reduce((n, l) => n + l.total, 0);
+  el.textContent = total ? t("progress.overall").replace("{passed}", String(passed)).replace("{total}", String(total)) : "";
+  el.dataset.passed = String(passed);
+  el.dataset.total = String(total);
 }
 
 /** Changing the language reloads the page with ?lang=, which reconnects the socket in that language. */

@@ -11,6 +11,9 @@ export interface LessonSummary {
   id: string;
   order: number;
   title: string;
+  /** The requesting learner's exercises passed in this lesson, of `total`. */
+  passed: number;
+  total: number;
 }
 
 /** GET /api/lessons/:id?lang=xx → LessonPayload. Errors: { error: string } with 4xx/5xx. */

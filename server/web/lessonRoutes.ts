@@ -21,7 +21,14 @@ export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Rout
   const r = Router();
   r.get("/api/lessons", (req, res) => {
     const lang = langOf(req.query.lang);
-    const list: LessonSummary[] = lessons.list().map((l) => ({ id: l.id, order: l.order, title: l.title[lang] }));
+    const progress = store.forLearner(res.locals.learnerId as string);
+    const list: LessonSummary[] = lessons.list().map((l) => ({
+      id: l.id,
+      order: l.order,
+      title: l.title[lang],
+      passed: l.exercises.filter((e) => progress.get(e.id)?.status === "passed").length,
+      total: l.exercises.length,
+    }));
     res.json(list);
   });
   r.get("/api/lessons/:id", (req, res) => {

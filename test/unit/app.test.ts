@@ -89,7 +89,20 @@ describe("createApp", () => {
     const res = await fetch(`${base}/api/lessons`);
     expect(res.status).toBe(200);
     const list = (await res.json()) as { id: string; order: number; title: string }[];
-    expect(list).toContainEqual({ id: "images", order: 2, title: lessons.get("images")!.title.en });
+    expect(list).toContainEqual({ id: "images", order: 2, title: lessons.get("images")!.title.en, passed: 0, total: 5 });
+  });
+
+  it("counts the learner's passed exercises per lesson", async () => {
+    const cookie = cookieOf(await fetch(`${base}/healthz`))!;
+    store.record(learnerOf(cookie)!, {
+      exerciseId: "images.pull",
+      status: "passed",
+      message: { en: "Pulled.", "zh-CN": "已拉取。" },
+      updatedAt: Date.now(),
+    });
+    const list = (await (await fetch(`${base}/api/lessons`, { headers: { cookie } })).json()) as { id: string; passed: number }[];
+    expect(list.find((l) => l.id === "images")?.passed).toBe(1);
+    expect(list.find((l) => l.id === "containers")?.passed).toBe(0);
   });
 
   it("lists the lessons in Chinese", async () => {
