@@ -3,6 +3,7 @@
 // because the machine was slow. Options: --samples N (default 3).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import { PassThrough } from "node:stream";
 import path from "node:path";
 import Docker from "dockerode";
 import type { Browser } from "playwright-core";
@@ -16,6 +17,7 @@ const { launchBrowser, newLearnerContext } = await import("../support/browser.ts
 const { LabPage } = await import("../support/labPage.ts");
 const { removeTestDisks, removeTestObjects, sh, startTestLab, testHost, until } = await import("../support/testHost.ts");
 const { REPO_ROOT } = await import("../../server/paths.ts");
+const { gradeCommand } = await import("../../server/grade/gradeCommand.ts");
 const { removeStaleFirewallRules } = await import("../../server/sandbox/boxNetwork.ts");
 
 const argv = process.argv.slice(2);
@@ -47,9 +49,20 @@ async function promptLatency(browser: Browser, warm: boolean): Promise<number[]>
   return times;
 }
 
-async function runToPassed(browser: Browser): Promise<{ runToPassed: number[]; idleMemoryMiB: number[]; idlePids: number[] }> {
+/** When the page shows `id` passed, and when the box daemon sent the event that did it. */
+async function eventToPassed(page: InstanceType<typeof LabPage>, events: { time: number; action: string }[], id: string, action: string): Promise<number> {
+  await page.waitForExerciseStatus(id, "passed", 30_000);
+  const shown = Date.now();
+  const ev = [...events].reverse().find((e) => e.action.startsWith(action));
+  if (!ev) throw new Error(`no ${action} event seen for ${id}`);
+  return shown - ev.time;
+}
+
+async function runToPassed(
+  browser: Browser,
+): Promise<{ runToPassed: number[]; eventToPassed: number[]; gradeCourse: number[]; idleMemoryMiB: number[]; idlePids: number[] }> {
   const { lab } = await startTestLab({ warmPool: 0 });
-  const out = { runToPassed: [] as number[], idleMemoryMiB: [] as number[], idlePids: [] as number[] };
+  const out = { runToPassed: [] as number[], eventToPassed: [] as number[], gradeCourse: [] as number[], idleMemoryMiB: [] as number[], idlePids: [] as number[] };
   try {
     for (let i = 0; i < samples; i++) {
       const context = await newLearnerContext(browser);
@@ -67,6 +80,26 @@ async function runToPassed(browser: Browser): Promise<{ runToPassed: number[]; i
       out.idleMemoryMiB.push((stats.memory_stats.usage - cache) / 1024 ** 2);
       out.idlePids.push(stats.pids_stats?.current ?? 0);
 
+      // Daemon event → page: the box daemon's own event times against when the page shows it.
+      const events: { time: number; action: string }[] = [];
+      const stream = (await new Docker({ socketPath: box.socketPath }).getEvents({})) as unknown as NodeJS.ReadableStream;
+      stream.on("data", (c: Buffer) => {
+        for (const line of c.toString().split("\n").filter(Boolean)) {
+          try {
+            const e = JSON.parse(line) as { timeNano: number; Action: string };
+            events.push({ time: e.timeNano / 1e6, action: e.Action });
+          } catch {
+            // partial line: not needed for timing
+          }
+        }
+      });
+      await page.run("docker pull -q busybox");
+      out.eventToPassed.push(await eventToPassed(page, events, "images.pull", "pull"));
+      await page.run("docker pull -q busybox:1.35");
+      out.eventToPassed.push(await eventToPassed(page, events, "images.pull-tag", "pull"));
+      await page.run("docker run -d busybox sleep 600");
+      out.eventToPassed.push(await eventToPassed(page, events, "containers.run-detached", "start"));
+
       const built = await sh(
         box.container,
         `mkdir -p h && cd h && printf '#include <stdio.h>\\nint main(void){puts("hello docker bench");return 0;}\\n' > hello.c &&
@@ -80,6 +113,13 @@ async function runToPassed(browser: Browser): Promise<{ runToPassed: number[]; i
       await page.page.keyboard.press("Enter");
       await page.waitForExerciseStatus("images.run-hello", "passed", 30_000);
       out.runToPassed.push(Date.now() - t0);
+      out.eventToPassed.push(await eventToPassed(page, events, "images.run-hello", "die"));
+      (stream as unknown as { destroy(): void }).destroy();
+
+      // The whole course graded headless on this daemon.
+      const g0 = Date.now();
+      await gradeCommand(["--docker-host", `unix://${box.socketPath}`, "--format", "json"], new PassThrough(), new PassThrough());
+      out.gradeCourse.push(Date.now() - g0);
       await context.close();
     }
   } finally {
@@ -135,6 +175,9 @@ try {
   report("page load → prompt, cold (no warm box)", fmt(await promptLatency(browser, false)));
   const r = await runToPassed(browser);
   report("docker run → run-hello shown passed", fmt(r.runToPassed));
+  const sorted = [...r.eventToPassed].sort((a, b) => a - b);
+  report("daemon event → exercise shown passed", `${fmt(r.eventToPassed)}, p95 ${sorted[Math.ceil(sorted.length * 0.95) - 1].toFixed(0)} ms`);
+  report("grade, whole course, one daemon", fmt(r.gradeCourse));
   report("idle box memory (usage − inactive cache)", fmt(r.idleMemoryMiB, "MiB"));
   report("idle box processes", fmt(r.idlePids, "pids"));
   const s = await startTimes();
