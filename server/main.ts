@@ -17,7 +17,7 @@ import type { Provisioned } from "./provision/index.ts";
 import { LabGate } from "./registry/labGate.ts";
 import { applyBoxFirewall, ensureBoxNetwork, removeBoxNetwork, type BoxNetwork } from "./sandbox/boxNetwork.ts";
 import { boxProbe } from "./sandbox/boxProbe.ts";
-import { DockerSandbox } from "./sandbox/dockerSandbox.ts";
+import { DockerSandbox, type DockerSandboxOptions } from "./sandbox/dockerSandbox.ts";
 import { SqliteProgressStore } from "./store/progressStore.ts";
 import { TerminalGateway } from "./terminal/gateway.ts";
 import { createApp } from "./web/app.ts";
@@ -35,6 +35,28 @@ export interface Shiplab {
   lessons: LessonCatalog;
   /** Stops serving; boxes stay up for the next start to adopt unless removeBoxes is set. */
   dispose(opts?: { removeBoxes?: boolean }): Promise<void>;
+}
+
+/** The Docker sandbox's settings, from the config and what provisioning made. */
+export function sandboxOptions(config: Config, host: Provisioned, network: BoxNetwork, log: Logger): DockerSandboxOptions {
+  return {
+    docker: host.docker,
+    log,
+    instance: config.instance,
+    stateDir: config.stateDir,
+    image: host.images.box,
+    network,
+    gatePort: GATE_PORT,
+    memoryBytes: config.boxMemoryBytes,
+    cpus: config.boxCpus,
+    pids: config.boxPids,
+    diskBytes: config.boxDiskBytes,
+    runtime: config.boxRuntime,
+    idleTimeoutMs: config.idleTimeoutMs,
+    maxLifetimeMs: config.maxLifetimeMs,
+    warmPool: config.warmPool,
+    testRun: config.testRun,
+  };
 }
 
 function loadOrCreateSecret(config: Config): string {
@@ -61,24 +83,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     disposers.push(() => gate.dispose());
     await applyBoxFirewall(config.instance, network, GATE_PORT);
 
-    const sandbox = new DockerSandbox({
-      docker: host.docker,
-      log,
-      instance: config.instance,
-      stateDir: config.stateDir,
-      image: host.images.box,
-      network,
-      gatePort: GATE_PORT,
-      memoryBytes: config.boxMemoryBytes,
-      cpus: config.boxCpus,
-      pids: config.boxPids,
-      diskBytes: config.boxDiskBytes,
-      runtime: config.boxRuntime,
-      idleTimeoutMs: config.idleTimeoutMs,
-      maxLifetimeMs: config.maxLifetimeMs,
-      warmPool: config.warmPool,
-      testRun: config.testRun,
-    });
+    const sandbox = new DockerSandbox(sandboxOptions(config, host, network, log));
     await sandbox.start();
     let removeBoxes = false;
     disposers.push(async () => {
