@@ -3,7 +3,7 @@
 import type Docker from "dockerode";
 import { containerOutput } from "./logs.ts";
 import { stringParam } from "./imageMatch.ts";
-import { CheckParamError, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
+import { CheckParamError, LESSON_SETUP_LABEL, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
 
 const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret"] as const;
 type Fact = (typeof FACTS)[number];
@@ -18,7 +18,7 @@ interface Params {
 const MAX_ANSWER = 200;
 
 async function runningContainers(docker: Docker): Promise<Docker.ContainerInspectInfo[]> {
-  const list = await docker.listContainers();
+  const list = (await docker.listContainers()).filter((c) => !c.Labels?.[LESSON_SETUP_LABEL]);
   return Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
 }
 

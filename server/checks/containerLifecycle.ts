@@ -11,6 +11,15 @@ interface Params {
 
 const KNOWN = new Set(["create", "start", "stop", "restart", "kill", "die", "pause", "unpause", "rename", "exec_start"]);
 
+/** The command that causes an action, for the hint. */
+const COMMAND: Record<string, (name: string) => string> = {
+  exec_start: (name) => `docker exec ${name} …`,
+  die: (name) => `docker stop ${name}`,
+  create: (name) => `docker create --name ${name} …`,
+  rename: (name) => `docker rename ${name} …`,
+};
+const commandFor = (action: string, name: string) => (COMMAND[action] ?? ((n: string) => `docker ${action} ${n}`))(name);
+
 export const containerLifecycle: CheckKind<Params> = {
   kind: "container-lifecycle",
   triggers: ["container"],
@@ -40,8 +49,8 @@ export const containerLifecycle: CheckKind<Params> = {
     return {
       passed: false,
       message: msg(
-        `${p.container}: ${done.length ? `done so far: ${done.join(", ")}; ` : ""}next, \`docker ${p.actions[next]} ${p.container}\`.`,
-        `${p.container}：${done.length ? `已完成 ${done.join("、")}；` : ""}下一步：\`docker ${p.actions[next]} ${p.container}\`。`,
+        `${p.container}: ${done.length ? `done so far: ${done.join(", ")}; ` : ""}next, \`${commandFor(p.actions[next], p.container)}\`.`,
+        `${p.container}：${done.length ? `已完成 ${done.join("、")}；` : ""}下一步：\`${commandFor(p.actions[next], p.container)}\`。`,
       ),
     };
   },

@@ -1,5 +1,6 @@
 // An image came from a registry (docker pull), not from `docker tag` or `docker build`:
 // the daemon records a repo digest for a repository only when it pulled (or pushed) it.
+import { pastEvents } from "./daemonEvents.ts";
 import { stringParam } from "./imageMatch.ts";
 import { CheckParamError, msg, type CheckKind } from "./types.ts";
 
@@ -24,31 +25,39 @@ export const imagePulled: CheckKind<Params> = {
   async run({ docker }, p) {
     const wantTag = (t: string) => (p.tag.startsWith("!") ? t !== p.tag.slice(1) : t === p.tag);
     const shown = p.tag.startsWith("!") ? `${p.repository}:<a tag other than ${p.tag.slice(1)}>` : `${p.repository}:${p.tag}`;
-    const images = await docker.listImages();
-    const tagged = images.filter((i) =>
-      (i.RepoTags ?? []).some((rt) => {
-        const at = rt.lastIndexOf(":");
-        return rt.slice(0, at) === p.repository && wantTag(rt.slice(at + 1));
-      }),
+    // Every local tag of the repository that the exercise accepts, with its image.
+    const candidates = (await docker.listImages()).flatMap((image) =>
+      (image.RepoTags ?? [])
+        .filter((rt) => rt.slice(0, rt.lastIndexOf(":")) === p.repository && wantTag(rt.slice(rt.lastIndexOf(":") + 1)))
+        .map((ref) => ({ ref, image })),
     );
-    if (tagged.length === 0) {
+    if (candidates.length === 0) {
       return {
         passed: false,
         attempted: false,
         message: msg(`There is no ${shown} yet. Pull it with \`docker pull\`.`, `还没有 ${shown}。用 \`docker pull\` 拉取它。`),
       };
     }
+    // The daemon keeps digests per repository, not per tag: a `docker tag busybox busybox:x`
+    // after a pull has them too. So a tag counts as pulled when its image has the
+    // repository's digest and no `docker tag` made that name after its last pull.
+    const events = await pastEvents(docker, { type: ["image"] });
     const names = digestNames(p.repository);
-    const pulled = tagged.find((i) => (i.RepoDigests ?? []).some((d) => names.includes(d.slice(0, d.indexOf("@")))));
-    if (pulled) {
-      const tag = (pulled.RepoTags ?? []).find((rt) => rt.startsWith(`${p.repository}:`)) ?? shown;
-      return { passed: true, message: msg(`${tag} was pulled from a registry.`, `${tag} 是从镜像仓库拉取的。`) };
+    const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
+    for (const { ref, image } of candidates) {
+      const hasDigest = (image.RepoDigests ?? []).some((d) => names.includes(d.slice(0, d.indexOf("@"))));
+      const lastPull = Math.max(0, ...events.filter((e) => e.Action === "pull" && sameRef(e.Actor.ID, ref)).map((e) => e.timeNano));
+      const lastTag = Math.max(0, ...events.filter((e) => e.Action === "tag" && sameRef(e.Actor.Attributes?.name, ref)).map((e) => e.timeNano));
+      if (hasDigest && lastTag <= lastPull) {
+        return { passed: true, message: msg(`${ref} was pulled from a registry.`, `${ref} 是从镜像仓库拉取的。`) };
+      }
     }
+    const ref = candidates[0].ref;
     return {
       passed: false,
       message: msg(
-        `${shown} is here, but it was not pulled from a registry (it was made with docker tag or docker build). Remove it with \`docker rmi\` and pull it.`,
-        `${shown} 存在，但不是从镜像仓库拉取的（它是用 docker tag 或 docker build 得到的）。先用 \`docker rmi\` 删除，再拉取。`,
+        `${ref} is here, but it was not pulled from a registry (it was made with docker tag or docker build). Remove it with \`docker rmi ${ref}\` and pull it.`,
+        `${ref} 存在，但不是从镜像仓库拉取的（它是用 docker tag 或 docker build 得到的）。先用 \`docker rmi ${ref}\` 删除，再拉取。`,
       ),
     };
   },

@@ -50,6 +50,9 @@ export interface CheckKind<P = unknown> {
   parseAnswer?(params: P, raw: unknown): unknown;
 }
 
+/** Containers a lesson started itself (lesson setup): never the learner's work. */
+export const LESSON_SETUP_LABEL = "shiplab.lesson-setup";
+
 export const msg = (en: string, zh: string): Localized => ({ en, "zh-CN": zh });
 
 export class CheckParamError extends Error {}

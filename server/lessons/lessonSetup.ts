@@ -2,10 +2,10 @@
 // (e.g. one that prints a secret into its logs). Idempotent: a container already there is
 // left alone; a missing image is pulled from the lab registry first.
 import type Docker from "dockerode";
+import { LESSON_SETUP_LABEL } from "../checks/types.ts";
 import { followProgress } from "../provision/seed.ts";
 import type { SetupContainer } from "./catalog.ts";
 
-export const SETUP_LABEL = "shiplab.lesson-setup";
 
 async function exists(docker: Docker, ref: { inspect(): Promise<unknown> }): Promise<boolean> {
   try {
@@ -27,7 +27,7 @@ export async function ensureLessonSetup(docker: Docker, lessonId: string, setup:
     if (!(await exists(docker, docker.getImage(s.image)))) {
       await followProgress(docker, await docker.pull(s.image));
     }
-    const created = await docker.createContainer({ name: s.container, Image: s.image, Cmd: s.cmd, Labels: { [SETUP_LABEL]: lessonId } });
+    const created = await docker.createContainer({ name: s.container, Image: s.image, Cmd: s.cmd, Labels: { [LESSON_SETUP_LABEL]: lessonId } });
     await created.start();
   }
 }
