@@ -116,9 +116,15 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
 
   // --- output -----------------------------------------------------------------------------
   socket.on("term:output", (data) => term.write(data));
+  // While old output is repainted, xterm answers the terminal queries in it (cursor
+  // position, device attributes) as if they were new: those answers must not reach the shell.
+  let replaying = false;
   socket.on("term:replay", (data) => {
     term.reset();
-    term.write(data);
+    replaying = true;
+    term.write(data, () => {
+      replaying = false;
+    });
   });
   socket.on("box:state", (payload) => status.setBox(payload));
   socket.on("exercise", (update) => opts.onExercise(update));
@@ -126,7 +132,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   // --- input ------------------------------------------------------------------------------
   // Keystrokes typed while disconnected are dropped rather than buffered and replayed later.
   term.onData((data) => {
-    if (socket.connected) socket.emit("term:input", data);
+    if (socket.connected && !replaying) socket.emit("term:input", data);
   });
 
   // --- connection -------------------------------------------------------------------------

@@ -12,7 +12,9 @@ export interface DaemonEvent {
 }
 
 export async function pastEvents(docker: Docker, filters: Record<string, string[]>): Promise<DaemonEvent[]> {
-  const until = Math.ceil(Date.now() / 1000) + 1;
+  // `until` = now, to the millisecond: a whole second ahead would make the daemon hold the
+  // stream open until then, and every check that reads history would take that long.
+  const until = (Date.now() / 1000).toFixed(3);
   const stream = (await docker.getEvents({ since: 0, until, filters } as object)) as unknown as Readable;
   let text = "";
   for await (const chunk of stream) text += (chunk as Buffer).toString();
