@@ -2,7 +2,7 @@
 // terminal on the right. Everything typed goes through the real keyboard into the terminal
 // element; everything read comes from the xterm buffer (window.shiplab.term) or the DOM.
 import crypto from "node:crypto";
-import type { BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import type { ExerciseStatus, Lang } from "../../server/protocol.ts";
 
 export const COOKIE_NAME = "shiplab_learner";
@@ -240,6 +240,91 @@ export class LabPage {
       );
     }
     return this.exerciseMessage(id);
+  }
+
+  /** The title of exercise `id` as the page shows it. */
+  async exerciseTitle(id: string): Promise<string> {
+    return ((await this.exercise(id).locator(".exercise-title").textContent()) ?? "").trim();
+  }
+
+  /** The ids of the exercises the lesson pane shows, in page order. */
+  async exerciseIds(): Promise<string[]> {
+    return this.page.locator("[data-exercise]").evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.exercise ?? ""));
+  }
+
+  /** Waits until the lesson pane has rendered lesson `lessonId` with its exercises. */
+  async waitForLesson(lessonId: string, timeoutMs = 30_000): Promise<void> {
+    await this.page
+      .locator(`article.lesson[data-lesson="${lessonId}"] [data-exercise]`)
+      .first()
+      .waitFor({ state: "attached", timeout: timeoutMs });
+  }
+
+  /**
+   * Types `text` into the answer box of exercise `id` (a real click into the input, then the
+   * keyboard), presses its Submit button, and waits for the server's acknowledgement. Throws
+   * with the form's error sentence when the server refused the answer. The check's result
+   * then arrives as the exercise's status (see waitForExerciseStatus).
+   */
+  async answerText(id: string, text: string): Promise<void> {
+    const form = this.exercise(id).locator('form[data-role="answer-form"][data-kind="text"]');
+    const input = form.locator('input[data-role="answer-input"]');
+    await input.click();
+    await input.fill("");
+    await input.pressSequentially(text);
+    await this.submitAnswer(id, form);
+  }
+
+  /** Clicks the chosen radio of each quiz question (question id → choice index), then Submit. */
+  async answerQuiz(id: string, choices: Record<string, number>): Promise<void> {
+    const form = this.exercise(id).locator('form[data-role="answer-form"][data-kind="quiz"]');
+    for (const [question, index] of Object.entries(choices)) {
+      await form.locator(`input[type=radio][data-question="${question}"][value="${index}"]`).check();
+    }
+    await this.submitAnswer(id, form);
+  }
+
+  /** The text of the label of a quiz choice, as the learner reads it. */
+  async quizChoiceText(id: string, question: string, index: number): Promise<string> {
+    const label = this.exercise(id).locator(`label:has(input[type=radio][data-question="${question}"][value="${index}"])`);
+    return ((await label.textContent()) ?? "").trim();
+  }
+
+  private async submitAnswer(id: string, form: Locator): Promise<void> {
+    await form.locator('button[data-role="answer-submit"]').click();
+    // The form is busy (aria-busy) from the click until the server's acknowledgement.
+    await this.page.waitForFunction(
+      (id) => {
+        const el = [...document.querySelectorAll<HTMLElement>("[data-exercise]")].find((e) => e.dataset.exercise === id);
+        const f = el?.querySelector('form[data-role="answer-form"]');
+        return !!f && f.getAttribute("aria-busy") !== "true";
+      },
+      id,
+      { timeout: 15_000, polling: 20 },
+    );
+    const error = form.locator('[data-role="answer-error"]');
+    if (!(await error.isHidden())) {
+      throw new Error(`the answer to ${id} was refused: ${((await error.textContent()) ?? "").trim()}`);
+    }
+  }
+
+  /** Waits until the row the cursor is on (right-trimmed) matches `re`, e.g. a shell prompt inside a container. */
+  async waitForCursorLine(re: RegExp, timeoutMs = 30_000): Promise<void> {
+    await this.page
+      .waitForFunction(
+        ({ source, flags }) => {
+          const term = window.shiplab?.term;
+          if (!term) return false;
+          const buf = term.buffer.active;
+          const row = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
+          return new RegExp(source, flags).test(row);
+        },
+        { source: re.source, flags: re.flags },
+        { timeout: timeoutMs, polling: 25 },
+      )
+      .catch(async (err: Error) => {
+        throw new Error(`${err.message}\nthe cursor never sat on a line matching ${String(re)}; the terminal shows:\n${await this.tail()}`);
+      });
   }
 
   /** The status bar above the terminal: its state and its sentence. */
