@@ -97,8 +97,6 @@ async function runToPassed(
       out.eventToPassed.push(await eventToPassed(page, events, "images.pull", "pull"));
       await page.run("docker pull -q busybox:1.35");
       out.eventToPassed.push(await eventToPassed(page, events, "images.pull-tag", "pull"));
-      await page.run("docker run -d busybox sleep 600");
-      out.eventToPassed.push(await eventToPassed(page, events, "containers.run-detached", "start"));
 
       const built = await sh(
         box.container,
@@ -106,7 +104,7 @@ async function runToPassed(
          gcc -static hello.c -o hello && printf 'FROM scratch\\nADD hello /\\nCMD ["/hello"]\\n' > Dockerfile && docker build -q -t b/hello-docker .`,
       );
       if (built.code !== 0) throw new Error(`build failed: ${built.out}`);
-      await page.waitForExerciseStatus("images.build-hello", "passed", 30_000);
+      out.eventToPassed.push(await eventToPassed(page, events, "images.build-hello", "tag"));
       await page.focusTerminal();
       await page.page.keyboard.type("docker run b/hello-docker");
       const t0 = Date.now();
