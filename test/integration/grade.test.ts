@@ -3,6 +3,7 @@
 import { spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -110,6 +111,31 @@ describe("grade", () => {
     expect(r.out).toMatch(/[\u4e00-\u9fff]/);
     expect(r.out).toMatch(/0 of 8 exercises passed/);
     expect(r.code).toBe(1);
+  });
+
+  it("grades a daemon over tcp:// as well as over a unix socket", async () => {
+    // A real daemon reached over TCP: a loopback port relaying to the box's socket.
+    const relay = net.createServer((client) => {
+      const daemon = net.connect(box.socketPath);
+      client.pipe(daemon).pipe(client);
+      const close = () => {
+        client.destroy();
+        daemon.destroy();
+      };
+      client.on("error", close);
+      daemon.on("error", close);
+    });
+    await new Promise<void>((r) => relay.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (relay.address() as net.AddressInfo).port;
+      const overTcp = await grade(["--docker-host", `tcp://127.0.0.1:${port}`, "--lesson", "images", "--format", "json"]);
+      const overUnix = await grade(["--docker-host", host(), "--lesson", "images", "--format", "json"]);
+      expect(overTcp.err).toBe("");
+      expect(JSON.parse(overTcp.out)).toEqual(JSON.parse(overUnix.out));
+      expect(JSON.parse(overTcp.out).passed).toBeGreaterThanOrEqual(4);
+    } finally {
+      relay.close();
+    }
   });
 
   it("gives one clear sentence and exit 2 for bad input, never a stack trace", async () => {
