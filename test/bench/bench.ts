@@ -116,8 +116,13 @@ async function runToPassed(
 
       // The whole course graded headless on this daemon.
       const g0 = Date.now();
-      await gradeCommand(["--docker-host", `unix://${box.socketPath}`, "--format", "json"], new PassThrough(), new PassThrough());
+      const gradeOut = new PassThrough();
+      const gradeErr = new PassThrough();
+      const code = await gradeCommand(["--docker-host", `unix://${box.socketPath}`, "--format", "json"], gradeOut, gradeErr);
       out.gradeCourse.push(Date.now() - g0);
+      if (code === 2) throw new Error(`grade could not grade: ${String(gradeErr.read() ?? "")}`);
+      const report = JSON.parse(String(gradeOut.read())) as { passed: number; total: number };
+      if (report.total !== lab.lessons.exercises().length) throw new Error(`grade graded ${report.total} exercises`);
       await context.close();
     }
   } finally {
