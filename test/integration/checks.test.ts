@@ -7,7 +7,7 @@ import type { Config } from "../../server/config.ts";
 import type { Exercise } from "../../server/lessons/catalog.ts";
 import type { Shiplab } from "../../server/main.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
+import { sh, startTestLab, stopTestLab } from "../support/testHost.ts";
 
 let lab: Shiplab;
 let config: Readonly<Config>;
@@ -26,8 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lab?.dispose({ removeBoxes: true });
-  if (config) await removeTestObjects(config.instance);
+  await stopTestLab(lab, config);
 });
 
 /** Writes hello.c (printing `text`, returning `code`), compiles it statically and builds `dockerfile` as `tag`. */

@@ -13,7 +13,7 @@ import { gradeCommand } from "../../server/grade/gradeCommand.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { REPO_ROOT } from "../../server/paths.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { removeTestObjects, sh, startTestLab, testHost } from "../support/testHost.ts";
+import { sh, startTestLab, stopTestLab, testHost } from "../support/testHost.ts";
 
 let lab: Shiplab;
 let config: Readonly<Config>;
@@ -53,8 +53,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lab?.dispose({ removeBoxes: true });
-  if (config) await removeTestObjects(config.instance);
+  await stopTestLab(lab, config);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -8,7 +8,7 @@ import { Grader } from "../../server/checks/grader.ts";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { SqliteProgressStore, type ExerciseRecord } from "../../server/store/progressStore.ts";
-import { log, removeTestObjects, sh, startTestLab, until } from "../support/testHost.ts";
+import { log, sh, startTestLab, stopTestLab, until } from "../support/testHost.ts";
 
 let lab: Shiplab;
 let config: Readonly<Config>;
@@ -20,8 +20,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lab?.dispose({ removeBoxes: true });
-  if (config) await removeTestObjects(config.instance);
+  await stopTestLab(lab, config);
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 

@@ -7,7 +7,7 @@ import { LessonCatalog } from "../../server/lessons/catalog.ts";
 import { runLessonSolutions } from "../../server/lessons/solutionRunner.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { LESSONS_DIR } from "../../server/paths.ts";
-import { removeTestObjects, startTestLab, testHost } from "../support/testHost.ts";
+import { startTestLab, stopTestLab, testHost } from "../support/testHost.ts";
 
 const lessons = LessonCatalog.load(LESSONS_DIR);
 let lab: Shiplab;
@@ -18,8 +18,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lab?.dispose({ removeBoxes: true });
-  if (config) await removeTestObjects(config.instance);
+  await stopTestLab(lab, config);
 });
 
 describe("every solution passes its own check in a fresh box", () => {

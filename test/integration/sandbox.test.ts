@@ -11,7 +11,7 @@ import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
 import { LABEL } from "../../server/sandbox/labels.ts";
 import type { RemovalReason } from "../../server/sandbox/sandboxManager.ts";
 import { sandboxFor } from "../support/sandboxFor.ts";
-import { removeTestObjects, sh, startTestLab, testHost, until } from "../support/testHost.ts";
+import { sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
 
 const docker = new Docker();
 let lab: Shiplab;
@@ -22,8 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await lab?.dispose({ removeBoxes: true });
-  if (config) await removeTestObjects(config.instance);
+  await stopTestLab(lab, config);
 });
 
 const exists = async (container: string) => {

@@ -39,6 +39,15 @@ export async function startTestLab(overrides: Partial<Config> = {}): Promise<{ l
   return { lab, config };
 }
 
+/** Stops a test lab and removes its boxes, network and anything else it labelled; safe when it never started. */
+export async function stopTestLab(lab: Shiplab | undefined, config: Readonly<Config> | undefined): Promise<void> {
+  try {
+    await lab?.dispose({ removeBoxes: true });
+  } finally {
+    if (config) await removeTestObjects(config.instance);
+  }
+}
+
 /** Runs a shell command inside a box (as the learner would) and returns its output and exit code. */
 export async function sh(container: string, script: string, timeoutMs = 120_000): Promise<{ code: number; out: string }> {
   const docker = new Docker();
