@@ -3,7 +3,7 @@
 import type Docker from "dockerode";
 import { containerOutput } from "./logs.ts";
 import { stringParam } from "./imageMatch.ts";
-import { CheckParamError, LESSON_SETUP_LABEL, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
+import { AnswerError, CheckParamError, LESSON_SETUP_LABEL, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
 
 const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret"] as const;
 type Fact = (typeof FACTS)[number];
@@ -86,7 +86,7 @@ export const answerFact: CheckKind<Params> = {
   answerForm: () => ({ kind: "text" }),
   parseAnswer(_p, raw) {
     if (typeof raw !== "string" || !raw.trim() || raw.length > MAX_ANSWER) {
-      throw new CheckParamError(`an answer is some text of at most ${MAX_ANSWER} characters`);
+      throw new AnswerError(msg(`an answer is some text of at most ${MAX_ANSWER} characters`, `答案应是不超过 ${MAX_ANSWER} 个字符的文字`));
     }
     return raw.trim();
   },

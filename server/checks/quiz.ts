@@ -1,7 +1,7 @@
 // Multiple-choice questions: each right choice is declared in the lesson.
 import { LANGS, type Lang } from "../protocol.ts";
 import { stringParam } from "./imageMatch.ts";
-import { CheckParamError, msg, type CheckKind, type Localized } from "./types.ts";
+import { AnswerError, CheckParamError, msg, type CheckKind, type Localized } from "./types.ts";
 
 interface Question {
   id: string;
@@ -45,13 +45,15 @@ export const quiz: CheckKind<Params> = {
   },
   answerForm: (p) => ({ kind: "quiz", questions: p.questions.map(({ id, text, choices }) => ({ id, text, choices })) }),
   parseAnswer(p, raw) {
-    if (!raw || typeof raw !== "object" || Array.isArray(raw)) throw new CheckParamError("a quiz answer maps question ids to choice numbers");
+    if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+      throw new AnswerError(msg("a quiz answer maps question ids to choice numbers", "测验答案应把题目编号对应到选项序号"));
+    }
     const out: Record<string, number> = {};
     for (const q of p.questions) {
       const v = (raw as Record<string, unknown>)[q.id];
       if (v === undefined) continue;
       if (!Number.isInteger(v) || (v as number) < 0 || (v as number) >= q.choices.en.length) {
-        throw new CheckParamError(`question ${q.id}: choose one of its ${q.choices.en.length} choices`);
+        throw new AnswerError(msg(`question ${q.id}: choose one of its ${q.choices.en.length} choices`, `第 ${q.id} 题：请从它的 ${q.choices.en.length} 个选项中选一个`));
       }
       out[q.id] = v as number;
     }

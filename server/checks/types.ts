@@ -56,3 +56,10 @@ export const LESSON_SETUP_LABEL = "shiplab.lesson-setup";
 export const msg = (en: string, zh: string): Localized => ({ en, "zh-CN": zh });
 
 export class CheckParamError extends Error {}
+
+/** A submitted answer that cannot be read; says why in every language. */
+export class AnswerError extends Error {
+  constructor(readonly text: Localized) {
+    super(text.en);
+  }
+}

@@ -3,6 +3,7 @@
 import fs from "node:fs";
 import type Docker from "dockerode";
 import { runCheck } from "../checks/grader.ts";
+import { AnswerError } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import type { Lang } from "../protocol.ts";
 import { UsageError } from "./dockerHost.ts";
@@ -55,7 +56,7 @@ export async function grade(o: GradeOptions): Promise<GradeReport> {
         try {
           answer = ex.check.kind.parseAnswer(ex.check.params, raw);
         } catch (err) {
-          message = `malformed answer: ${(err as Error).message}`;
+          message = `malformed answer: ${err instanceof AnswerError ? err.text[o.lang] : (err as Error).message}`;
         }
       }
       const result = message ? { passed: false, message: { en: message, "zh-CN": message } } : await runCheck(ex, o.docker, { answer, registryUrl: o.registryUrl });

@@ -5,7 +5,7 @@ import Docker from "dockerode";
 import type { Server, Socket } from "socket.io";
 import type { Grader } from "../checks/grader.ts";
 import { localize } from "../checks/grader.ts";
-import type { Localized } from "../checks/types.ts";
+import { AnswerError, type Localized } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
 import type { Logger } from "../log.ts";
@@ -128,7 +128,8 @@ export class TerminalGateway {
       try {
         answer = ex.check.kind.parseAnswer(ex.check.params, submission.answer);
       } catch (err) {
-        return refuse(BOX_MESSAGES.malformedAnswer((err as Error).message));
+        if (!(err instanceof AnswerError)) throw err;
+        return refuse(BOX_MESSAGES.malformedAnswer(err.text));
       }
       this.d.store.saveAnswer(learnerId, ex.id, answer);
       ack({ ok: true, message: "" });

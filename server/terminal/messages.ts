@@ -12,7 +12,7 @@ export const BOX_MESSAGES = {
     "你之前的沙箱已不存在（已停止、闲置太久或超过使用时长），已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",
   ),
   noSuchAnswerExercise: msg("That exercise takes no typed answer; reload the page.", "这个练习不需要填写答案；请刷新页面。"),
-  malformedAnswer: (why: string): Localized => msg(`That answer could not be read: ${why}.`, `无法读取这个答案：${why}。`),
+  malformedAnswer: (why: Localized): Localized => msg(`That answer could not be read: ${why.en}.`, `无法读取这个答案：${why["zh-CN"]}。`),
   setupFailed: (why: string): Localized =>
     msg(
       `This lesson could not prepare your box (${why}). Reload the page to try again.`,

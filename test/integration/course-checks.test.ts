@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../server/checks/grader.ts";
-import type { CheckResult } from "../../server/checks/types.ts";
+import { AnswerError, type CheckResult } from "../../server/checks/types.ts";
 import type { Config } from "../../server/config.ts";
 import type { Exercise } from "../../server/lessons/catalog.ts";
 import { ensureLessonSetup } from "../../server/lessons/lessonSetup.ts";
@@ -210,6 +210,14 @@ describe("architecture lesson", () => {
     expect(() => parse("1")).toThrow(/maps question ids to choice numbers/);
     expect(() => parse([1, 0, 2])).toThrow(/maps question ids/);
     expect(() => parse(null)).toThrow(/maps question ids/);
+    // The refusal reaches the page in the page's language.
+    try {
+      parse({ see: 9 });
+      expect.unreachable("parseAnswer accepted choice 9");
+    } catch (err) {
+      expect(err).toBeInstanceOf(AnswerError);
+      expect((err as AnswerError).text["zh-CN"]).toMatch(/第 see 题/);
+    }
   });
 });
 
