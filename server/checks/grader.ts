@@ -120,7 +120,7 @@ export class Grader {
     const w = this.watches.get(learnerId);
     const ex = this.lessons.exercise(exerciseId);
     if (!w || !ex) return;
-    await this.runOne(learnerId, w, ex, true, this.store.forLearner(learnerId));
+    await this.runOne(learnerId, w, ex, true, this.store.forLearner(learnerId), this.store.answers(learnerId));
   }
 
   records(learnerId: string): Map<string, ExerciseRecord> {
@@ -160,16 +160,24 @@ export class Grader {
 
   private async runExercises(learnerId: string, w: Watch, due: Set<EventType> | "all", byLearner: boolean): Promise<void> {
     const stored = this.store.forLearner(learnerId);
+    const answers = this.store.answers(learnerId);
     for (const ex of this.lessons.exercises()) {
       if (this.disposed || this.watches.get(learnerId) !== w) return;
       if (due !== "all" && !ex.check.kind.triggers.some((t) => due.has(t))) continue;
-      await this.runOne(learnerId, w, ex, byLearner, stored);
+      await this.runOne(learnerId, w, ex, byLearner, stored, answers);
     }
   }
 
-  private async runOne(learnerId: string, w: Watch, ex: Exercise, byLearner: boolean, stored: Map<string, ExerciseRecord>): Promise<void> {
+  private async runOne(
+    learnerId: string,
+    w: Watch,
+    ex: Exercise,
+    byLearner: boolean,
+    stored: Map<string, ExerciseRecord>,
+    answers: Map<string, unknown>,
+  ): Promise<void> {
     if (stored.get(ex.id)?.status === "passed") return;
-    const answer = ex.answerForm ? this.store.answers(learnerId).get(ex.id) : undefined;
+    const answer = ex.answerForm ? answers.get(ex.id) : undefined;
     const result = await runCheck(ex, w.watcher.docker, { ...this.contextFor(w.box), answer });
     if (this.disposed || this.watches.get(learnerId) !== w) return;
     const previous = stored.get(ex.id);

@@ -3,7 +3,7 @@
 // left alone; a missing image is pulled from the lab registry first.
 import type Docker from "dockerode";
 import { LESSON_SETUP_LABEL } from "../checks/types.ts";
-import { followProgress } from "../provision/seed.ts";
+import { followProgress } from "../docker/progress.ts";
 import type { SetupContainer } from "./catalog.ts";
 
 

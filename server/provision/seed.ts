@@ -5,6 +5,7 @@ import path from "node:path";
 import type Docker from "dockerode";
 import type { Logger } from "../log.ts";
 import { REPO_ROOT } from "../paths.ts";
+import { followProgress } from "../docker/progress.ts";
 import type { LabRegistry } from "../registry/labRegistry.ts";
 import { hashTree, type BoxImages } from "./boxImage.ts";
 
@@ -21,20 +22,6 @@ export const SEED_IMAGES: SeedImage[] = [
   { repository: "library/debian", tags: ["bookworm-slim", "12-slim", "bookworm"], build: { from: (i) => i.debian } },
 ];
 
-/** Follows a dockerode progress stream to its end, failing on the first error it reports. */
-export function followProgress(docker: Docker, stream: NodeJS.ReadableStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    docker.modem.followProgress(
-      stream,
-      (err: Error | null, output: { error?: string; errorDetail?: { message?: string } }[]) => {
-        const failed = output?.find((o) => o.error || o.errorDetail);
-        if (err) reject(err);
-        else if (failed) reject(new Error(failed.errorDetail?.message ?? failed.error));
-        else resolve();
-      },
-    );
-  });
-}
 
 async function buildSeed(docker: Docker, dir: string, tag: string, images: BoxImages): Promise<void> {
   const context = path.join(REPO_ROOT, "seed", dir);

@@ -46,10 +46,6 @@ export class TerminalSession {
     });
   }
 
-  get peerCount(): number {
-    return this.peers.size;
-  }
-
   /** Opens the shell before any page attaches (a warm box): the learner's prompt is then ready. */
   prewarm(): void {
     if (!this.proc && !this.disposed) this.spawn();

@@ -9,6 +9,8 @@ export const COOKIE_NAME = "shiplab_learner";
 
 /** PS1 of box/profile.sh, `learner@shiplab:<cwd># `, as matched against a right-trimmed row. */
 export const PROMPT = /learner@shiplab:\S*#$/;
+/** The prompt, or bash's continuation prompt `> ` inside a heredoc. */
+const PS1_OR_PS2 = new RegExp(`^>$|${PROMPT.source}`);
 
 export interface RunResult {
   /** The command's output: the lines between the start and the end marker. */
@@ -80,19 +82,7 @@ export class LabPage {
 
   /** Waits until the cursor sits on an empty shell prompt. */
   async waitForPrompt(timeoutMs = 30_000): Promise<void> {
-    await this.page.waitForFunction(
-      (source) => {
-        const term = window.shiplab?.term;
-        if (!term) return false;
-        const buf = term.buffer.active;
-        const row = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
-        return new RegExp(source).test(row);
-      },
-      PROMPT.source,
-      { timeout: timeoutMs, polling: 25 },
-    ).catch(async (err: Error) => {
-      throw new Error(`${err.message}\nno prompt; the terminal shows:\n${await this.tail()}`);
-    });
+    await this.waitForCursorLine(PROMPT, timeoutMs);
   }
 
   /**
@@ -138,17 +128,7 @@ export class LabPage {
   async typeLines(lines: string[], timeoutMs = 60_000): Promise<void> {
     for (const line of lines) {
       await this.type(line);
-      await this.page.waitForFunction(
-        (source) => {
-          const term = window.shiplab?.term;
-          if (!term) return false;
-          const buf = term.buffer.active;
-          const row = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
-          return row === ">" || new RegExp(source).test(row);
-        },
-        PROMPT.source,
-        { timeout: timeoutMs, polling: 25 },
-      );
+      await this.waitForCursorLine(PS1_OR_PS2, timeoutMs);
     }
   }
 
