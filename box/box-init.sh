@@ -2,18 +2,59 @@
 # PID 1 of a Shiplab box: prepares what the box's own Docker daemon needs, then becomes it.
 # The server passes the daemon's flags (lab registry address) as arguments, so this file,
 # and with it the box image, does not change when an operator moves the registry.
+# The box runs in a user namespace with its own cgroup namespace: everything below acts
+# on the box's own cgroup, which the host handed to the box's root, and nothing above it.
 set -eu
 
-# The inner daemon wants a writable cgroup hierarchy of its own.
-mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null || true
+if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+  # cgroup v2: our own writable mount; the box's processes move to a leaf ("init") so the
+  # box's cgroup may hand its controllers down to the inner daemon's containers.
+  umount -l /sys/fs/cgroup 2>/dev/null || true
+  mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup 2>/dev/null || mount -t cgroup2 cgroup2 /sys/fs/cgroup
+  mkdir -p /sys/fs/cgroup/init
+  while read -r pid; do echo "$pid" > /sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true; done < /sys/fs/cgroup/cgroup.procs
+  for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
+    echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+  done
+else
+  # cgroup v1 (or hybrid): mount each hierarchy the box is in; the cgroup namespace makes
+  # the box's own cgroup the root of every mount. Only existing hierarchies can be
+  # mounted from a user namespace, so no new one (and no release_agent) can be made.
+  umount -l /sys/fs/cgroup 2>/dev/null || true
+  mount -t tmpfs -o mode=755,size=64k cgroup /sys/fs/cgroup
+  while IFS=: read -r _ controllers _; do
+    if [ -z "$controllers" ]; then
+      mkdir -p /sys/fs/cgroup/unified
+      mount -t cgroup2 cgroup2 /sys/fs/cgroup/unified 2>/dev/null || rmdir /sys/fs/cgroup/unified
+      continue
+    fi
+    dir=${controllers#name=}
+    opts=$controllers
+    [ "$dir" = "$controllers" ] || opts="none,$controllers"
+    mkdir -p "/sys/fs/cgroup/$dir"
+    mount -t cgroup -o "$opts" cgroup "/sys/fs/cgroup/$dir" 2>/dev/null || rmdir "/sys/fs/cgroup/$dir"
+    # Co-mounted controllers (cpu,cpuacct) are also reachable by each name.
+    case $dir in *,*) for c in $(echo "$dir" | tr ',' ' '); do ln -sfn "$dir" "/sys/fs/cgroup/$c"; done ;; esac
+  done < /proc/self/cgroup
+fi
+
+# /etc/hosts, /etc/hostname and /etc/resolv.conf are files the engine bind-mounts from its
+# own folder, outside the box's disk quota: keep their contents, drop the binds, so what a
+# learner writes there counts against the box's disk like every other file.
+for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
+  if content=$(cat "$f" 2>/dev/null) && umount "$f" 2>/dev/null; then
+    printf '%s\n' "$content" > "$f"
+  fi
+done
 
 # A box has no DNS server to ask: the lab registry's name is in /etc/hosts, and anything
-# else must fail at once rather than after a resolver time-out (Docker's embedded DNS on an
-# internal network makes every unknown name take ten seconds).
+# else must fail at once rather than after a resolver time-out.
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
 
-# /shiplab is a host folder: the server reads this box's daemon through the socket here.
+# /shiplab is a small host tmpfs: the server reads this box's daemon through the socket here.
 mkdir -p /shiplab
 rm -f /shiplab/docker.sock /var/run/docker.pid
 
-exec dockerd --host unix:///var/run/docker.sock --host unix:///shiplab/docker.sock "$@"
+# overlay2, not the btrfs driver the box's disk would suggest: btrfs subvolumes would sit
+# outside the box's disk quota (and the box's seccomp profile refuses btrfs ioctls).
+exec dockerd --host unix:///var/run/docker.sock --host unix:///shiplab/docker.sock --storage-driver overlay2 "$@"

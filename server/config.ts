@@ -17,7 +17,10 @@ export interface Config {
   boxMemoryBytes: number;
   boxCpus: number;
   boxPids: number;
+  /** Everything a box writes (its root file system, its daemon's images and containers). */
   boxDiskBytes: number;
+  /** Size of the sparse disk of Shiplab's own engine: every box's data together. */
+  engineDiskBytes: number;
   /** OCI runtime of boxes (runc, or sysbox-runc / kata for stronger isolation). */
   boxRuntime: string;
   /** A box with no open terminal is removed after this long. */
@@ -100,7 +103,8 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   boxMemoryBytes: { env: "SHIPLAB_BOX_MEMORY", describe: "memory limit of each box", parse: bytes, default: "1g" },
   boxCpus: { env: "SHIPLAB_BOX_CPUS", describe: "CPU limit of each box (cores)", parse: positive, default: "1" },
   boxPids: { env: "SHIPLAB_BOX_PIDS", describe: "process limit of each box", parse: int(64, 1_000_000), default: "1024" },
-  boxDiskBytes: { env: "SHIPLAB_BOX_DISK", describe: "disk for the images and containers of each box", parse: bytes, default: "8g" },
+  boxDiskBytes: { env: "SHIPLAB_BOX_DISK", describe: "disk of each box (everything it writes)", parse: bytes, default: "8g" },
+  engineDiskBytes: { env: "SHIPLAB_ENGINE_DISK", describe: "sparse disk of Shiplab's engine (all boxes)", parse: bytes, default: "100g" },
   boxRuntime: { env: "SHIPLAB_BOX_RUNTIME", describe: "OCI runtime of boxes", parse: text, default: "runc" },
   idleTimeoutMs: { env: "SHIPLAB_IDLE_TIMEOUT", describe: "remove a box with no terminal open after", parse: duration, default: "20m" },
   maxLifetimeMs: { env: "SHIPLAB_MAX_LIFETIME", describe: "remove every box this long after creation", parse: duration, default: "4h" },

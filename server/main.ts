@@ -41,6 +41,8 @@ export interface Shiplab {
 export function sandboxOptions(config: Config, host: Provisioned, network: BoxNetwork, log: Logger): DockerSandboxOptions {
   return {
     docker: host.docker,
+    engineHost: host.engine.host,
+    boxRoot: host.engine.boxRoot,
     log,
     instance: config.instance,
     stateDir: config.stateDir,
@@ -120,6 +122,8 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
         PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
         HOME: dockerConfig,
         DOCKER_CONFIG: dockerConfig,
+        // The learner's `docker exec` goes to Shiplab's engine, where the boxes are.
+        DOCKER_HOST: host.engine.host,
         LANG: "C.UTF-8",
       },
     });

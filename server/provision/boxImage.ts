@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type Docker from "dockerode";
+import type { LabEngine } from "./labEngine.ts";
 import { run } from "../host/run.ts";
 import type { Logger } from "../log.ts";
 import { BOX_RECIPE_DIR } from "../paths.ts";
@@ -44,7 +45,8 @@ async function imageExists(docker: Docker, ref: string): Promise<boolean> {
   }
 }
 
-export async function ensureBoxImages(docker: Docker, workRoot: string, log: Logger): Promise<BoxImages> {
+export async function ensureBoxImages(engine: LabEngine, workRoot: string, log: Logger): Promise<BoxImages> {
+  const { docker } = engine;
   const recipeHash = boxRecipeHash();
   const images = {
     box: `${BOX_REPOSITORY}:${recipeHash}`,
@@ -60,6 +62,7 @@ export async function ensureBoxImages(docker: Docker, workRoot: string, log: Log
   try {
     await run("sh", [path.join(BOX_RECIPE_DIR, "build-rootfs.sh"), work, mirror], { log, progress: /^::step::/ });
     await run("docker", [
+      "--host", engine.host,
       "import",
       "-c", 'ENTRYPOINT ["/usr/local/sbin/shiplab-box-init"]',
       "-c", "WORKDIR /root",
@@ -68,7 +71,7 @@ export async function ensureBoxImages(docker: Docker, workRoot: string, log: Log
       path.join(work, "box.tar"),
       images.box,
     ]);
-    await run("docker", ["import", "-c", 'CMD ["bash"]', path.join(work, "debian-slim.tar"), images.debian]);
+    await run("docker", ["--host", engine.host, "import", "-c", 'CMD ["bash"]', path.join(work, "debian-slim.tar"), images.debian]);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

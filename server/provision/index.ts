@@ -1,16 +1,20 @@
 // Every set-up step, in order, each idempotent: what `npm start` and `npm test` run first.
 import fs from "node:fs";
 import path from "node:path";
-import Docker from "dockerode";
+import type Docker from "dockerode";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { LabRegistry } from "../registry/labRegistry.ts";
 import { ensureBoxImages, type BoxImages } from "./boxImage.ts";
-import { ensureDockerEngine, ensureHostPackages } from "./engine.ts";
+import { ensureHostPackages } from "./hostPackages.ts";
+import { ensureLabEngine, type LabEngine } from "./labEngine.ts";
+import { reapLegacyBoxes } from "./legacyBoxes.ts";
 import { seedLabRegistry } from "./seed.ts";
 
 export interface Provisioned {
+  /** Shiplab's own engine's client: boxes, images and seeds live there. */
   docker: Docker;
+  engine: LabEngine;
   images: BoxImages;
   registry: LabRegistry;
 }
@@ -19,16 +23,17 @@ export interface Provisioned {
 export async function provision(config: Config, log: Logger): Promise<Provisioned> {
   fs.mkdirSync(config.stateDir, { recursive: true });
   await ensureHostPackages(log);
-  const docker = new Docker();
-  await ensureDockerEngine(docker, config.stateDir, log);
-  const images = await ensureBoxImages(docker, path.join(config.stateDir, "work"), log);
+  const engine = await ensureLabEngine(config.stateDir, config.engineDiskBytes, log);
+  const docker = engine.docker;
+  await reapLegacyBoxes(config.instance, config.stateDir, log);
+  const images = await ensureBoxImages(engine, path.join(config.stateDir, "work"), log);
   const registry = new LabRegistry(path.join(config.stateDir, "registry"), config.registryPort, log);
   await registry.start();
   try {
-    await seedLabRegistry(docker, registry, images, log);
+    await seedLabRegistry(engine, registry, images, path.join(config.stateDir, "work"), log);
   } catch (err) {
     registry.dispose();
     throw err;
   }
-  return { docker, images, registry };
+  return { docker, engine, images, registry };
 }

@@ -7,14 +7,21 @@ import Docker from "dockerode";
 import { EventStream } from "../docker/eventStream.ts";
 import type { Logger } from "../log.ts";
 import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
-import type { BoxNetwork } from "./boxNetwork.ts";
+import { isolateBridgePorts, type BoxNetwork } from "./boxNetwork.ts";
+import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
+import { createSocketDir, removeBoxDir } from "./boxSocketDir.ts";
 import { boxCapDrop } from "./capabilities.ts";
-import { LABEL, baseLabels } from "./labels.ts";
-import { createDisk, removeDisk } from "./loopDisk.ts";
+import { BOX_ISOLATION, LABEL, baseLabels } from "./labels.ts";
+import { boxSeccompOpt } from "./seccompProfile.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
 
 export interface DockerSandboxOptions {
+  /** Shiplab's own engine (user-namespaced), where boxes run. */
   docker: Docker;
+  /** Its socket, for the docker CLI behind each learner's shell. */
+  engineHost: string;
+  /** The host user and group that are root inside a box. */
+  boxRoot: { uid: number; gid: number };
   log: Logger;
   instance: string;
   stateDir: string;
@@ -107,7 +114,9 @@ export class DockerSandbox implements SandboxManager {
         createdAt: Number(c.Labels[LABEL.created]) || Date.now(),
         socketPath: this.socketPath(id),
       };
-      const alive = c.State === "running" && (name.startsWith(learnerPrefix) || name.startsWith(poolPrefix));
+      // A box made another way (before user namespaces) is reaped; its learner gets a new one.
+      const current = c.Labels[LABEL.isolation] === BOX_ISOLATION;
+      const alive = current && c.State === "running" && (name.startsWith(learnerPrefix) || name.startsWith(poolPrefix));
       if (alive && (await this.daemonAnswers(box.socketPath))) {
         kept.add(id);
         if (box.learnerId) this.boxes.set(box.learnerId, { box, attached: 0, idleSince: Date.now() });
@@ -120,7 +129,7 @@ export class DockerSandbox implements SandboxManager {
     // Disks left behind by boxes whose containers are gone.
     if (fs.existsSync(this.boxesDir)) {
       for (const id of fs.readdirSync(this.boxesDir)) {
-        if (!kept.has(id)) await removeDisk(path.join(this.boxesDir, id));
+        if (!kept.has(id)) await removeBoxDir(path.join(this.boxesDir, id));
       }
     }
   }
@@ -168,6 +177,10 @@ export class DockerSandbox implements SandboxManager {
     if (await this.isRunning(t.box)) return true;
     await this.destroy(t.box.id, "died");
     return false;
+  }
+
+  daemonOf(box: Box, timeoutMs = 60_000): Docker {
+    return new Docker({ socketPath: box.socketPath, timeout: timeoutMs });
   }
 
   list(): Box[] {
@@ -249,14 +262,18 @@ export class DockerSandbox implements SandboxManager {
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
     const box: Box = { id, container: name, learnerId, createdAt: Date.now(), socketPath: this.socketPath(id) };
     try {
-      const disk = await createDisk(boxDir, this.o.diskBytes);
-      fs.mkdirSync(path.dirname(box.socketPath), { recursive: true });
+      const sockDir = await createSocketDir(boxDir, this.o.boxRoot);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
       const container = await this.o.docker.createContainer({
         name,
         Image: this.o.image,
         Hostname: "shiplab",
-        Labels: { ...baseLabels(this.o.instance, this.o.testRun), [LABEL.box]: id, [LABEL.created]: String(box.createdAt) },
+        Labels: {
+          ...baseLabels(this.o.instance, this.o.testRun),
+          [LABEL.box]: id,
+          [LABEL.created]: String(box.createdAt),
+          [LABEL.isolation]: BOX_ISOLATION,
+        },
         Cmd: [
           "--registry-mirror", gate,
           "--insecure-registry", `${LAB_REGISTRY_HOST}:${this.o.gatePort}`,
@@ -283,20 +300,24 @@ export class DockerSandbox implements SandboxManager {
           // Docker's embedded DNS would forward unknown names to the host's resolvers; a
           // loopback upstream keeps every box lookup on this machine (and fails it fast).
           Dns: ["127.0.0.1"],
+          // Capabilities, seccomp and /proc below are those of the box's own user namespace
+          // (the engine remaps root): its daemon needs them, and they reach nothing of the
+          // host's. The seccomp profile is Docker's default plus what an inner daemon needs.
           CapAdd: ["ALL"],
           CapDrop: boxCapDrop(),
-          SecurityOpt: ["seccomp=unconfined", "apparmor=unconfined"],
-          // Its own cgroup namespace: a cgroup v1 mount inside shows the box's cgroup as root,
-          // so the host's release_agent (a known way out of privileged containers) is not there.
+          SecurityOpt: [boxSeccompOpt(), "apparmor=unconfined"],
+          // Its own cgroup namespace: its cgroup mounts show the box's cgroup as their root.
           ...({ CgroupnsMode: "private" } as object),
-          // `systempaths=unconfined` through the API: the inner daemon needs /proc/sys writable.
+          // `systempaths=unconfined` through the API: the inner daemon mounts its own /proc
+          // for containers; the box's /proc/sys stays read-only to it where the host owns it.
           MaskedPaths: [],
           ReadonlyPaths: [],
           Tmpfs: { "/run": "rw,nosuid,nodev,mode=755,size=64m" },
-          Mounts: [
-            { Type: "bind", Source: disk.mountPoint, Target: "/var/lib/docker" },
-            { Type: "bind", Source: path.dirname(box.socketPath), Target: "/shiplab" },
-          ],
+          Mounts: [{ Type: "bind", Source: sockDir, Target: "/shiplab" }],
+          // One disk limit for everything the box writes, its inner daemon's images and
+          // containers included: the engine's btrfs quota on the box's root file system.
+          StorageOpt: { size: String(this.o.diskBytes) },
+          LogConfig: { Type: "json-file", Config: { "max-size": "5m", "max-file": "2" } },
           Memory: this.o.memoryBytes,
           MemorySwap: this.o.memoryBytes,
           NanoCpus: Math.round(this.o.cpus * 1e9),
@@ -305,12 +326,28 @@ export class DockerSandbox implements SandboxManager {
         },
       });
       await container.start();
+      await this.confine(box);
       await this.waitForDaemon(box);
       return box;
     } catch (err) {
       await this.removeBox(box, "died");
       throw err;
     }
+  }
+
+  /**
+   * Checks that the box's root is not the host's, hands the box its own cgroup, and keeps
+   * it from talking to its neighbours on the network.
+   */
+  private async confine(box: Box): Promise<void> {
+    const info = await this.o.docker.getContainer(box.container).inspect();
+    const pid = info.State.Pid;
+    const root = hostRootOf(pid);
+    if (root.uid === 0 || root.uid !== this.o.boxRoot.uid) {
+      throw new Error(`box ${box.container} is not in a user namespace (its root is host uid ${root.uid}); refusing to hand it out`);
+    }
+    delegateCgroups(pid, root.uid, root.gid);
+    isolateBridgePorts(this.o.network);
   }
 
   private async daemonAnswers(socketPath: string): Promise<boolean> {
@@ -345,7 +382,7 @@ export class DockerSandbox implements SandboxManager {
       .getContainer(box.container)
       .remove({ force: true, v: true })
       .catch(() => undefined);
-    await removeDisk(path.join(this.boxesDir, box.id));
+    await removeBoxDir(path.join(this.boxesDir, box.id));
     if (reason !== "orphan") this.o.log.info(`removed box ${box.container} (${reason})`);
     for (const l of this.removedListeners) l(box, reason);
   }

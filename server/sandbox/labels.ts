@@ -4,11 +4,16 @@ export const LABEL = {
   /** Box id on containers and volumes. */
   box: "shiplab.box",
   instance: "shiplab.instance",
-  /** The learner the box belongs to; absent on warm-pool boxes. */
+  /** When the box was made (ms since the epoch). */
   created: "shiplab.created",
+  /** How the box is isolated; boxes without today's value are reaped at start. */
+  isolation: "shiplab.isolation",
   test: "shiplab.test",
 } as const;
 
 export function baseLabels(instance: string, testRun: string | undefined): Record<string, string> {
   return { [LABEL.instance]: instance, ...(testRun ? { [LABEL.test]: testRun } : {}) };
 }
+
+/** Today's box: a user-namespaced engine, seccomp profile, delegated cgroup, disk quota. */
+export const BOX_ISOLATION = "userns-1";

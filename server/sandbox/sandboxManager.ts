@@ -1,5 +1,7 @@
 // The port at the box provider: one sandbox per learner. The Docker Engine implementation
 // is dockerSandbox.ts; others (remote engines, Kubernetes) implement the same interface.
+import type Docker from "dockerode";
+
 
 export interface Box {
   id: string;
@@ -31,6 +33,8 @@ export interface SandboxManager {
   setAttached(learnerId: string, attached: boolean): void;
   destroy(boxId: string, reason: RemovalReason): Promise<void>;
   list(): Box[];
+  /** A client of the box's own Docker daemon (what the learner's `docker` talks to). */
+  daemonOf(box: Box, timeoutMs?: number): Docker;
   /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
   onPooled(listener: (box: Box) => void): () => void;
   /** Called after a box is removed; returns an unsubscribe function. */

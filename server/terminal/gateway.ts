@@ -1,7 +1,6 @@
 // The terminal socket: checks the page's Origin and the learner cookie before accepting,
 // gives the learner their box and shell, and carries keystrokes, output, resizes and
 // exercise results. Everything a connection registers is undone when it goes.
-import Docker from "dockerode";
 import type { Server, Socket } from "socket.io";
 import type { Grader } from "../checks/grader.ts";
 import { localize } from "../checks/grader.ts";
@@ -188,7 +187,7 @@ export class TerminalGateway {
   private setUpLesson(learnerId: string, box: Box, lessonId: unknown): void {
     const lesson = typeof lessonId === "string" ? this.d.lessons.get(lessonId) : undefined;
     if (!lesson?.setup.length) return;
-    ensureLessonSetup(new Docker({ socketPath: box.socketPath, timeout: 60_000 }), lesson.id, lesson.setup).catch((err: Error) => {
+    ensureLessonSetup(this.d.sandbox.daemonOf(box), lesson.id, lesson.setup).catch((err: Error) => {
       this.d.log.warn(`setting up lesson ${lesson.id} for learner ${learnerId}: ${err.message}`);
       this.tell(learnerId, "error", BOX_MESSAGES.setupFailed(err.message));
     });

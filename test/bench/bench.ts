@@ -15,14 +15,14 @@ process.env.SHIPLAB_TEST_RUN ??= `bench-${process.pid}`;
 
 const { launchBrowser, newLearnerContext } = await import("../support/browser.ts");
 const { LabPage } = await import("../support/labPage.ts");
-const { removeTestDisks, removeTestObjects, sh, startTestLab, testHost, until } = await import("../support/testHost.ts");
+const { engineDocker, removeTestDisks, removeTestObjects, sh, startTestLab, testHost, until } = await import("../support/testHost.ts");
 const { REPO_ROOT } = await import("../../server/paths.ts");
 const { gradeCommand } = await import("../../server/grade/gradeCommand.ts");
 const { removeStaleFirewallRules } = await import("../../server/sandbox/boxNetwork.ts");
 
 const argv = process.argv.slice(2);
 const samples = Number(argv[argv.indexOf("--samples") + 1]) || 3;
-const docker = new Docker();
+const docker = engineDocker();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 const fmt = (xs: number[], unit = "ms") =>

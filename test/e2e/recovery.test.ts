@@ -8,9 +8,9 @@ import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { launchBrowser, newLearnerContext } from "../support/browser.ts";
 import { LabPage } from "../support/labPage.ts";
-import { removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
+import { engineDocker, removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
 
-const docker = new Docker();
+const docker = engineDocker();
 let browser: Browser;
 let lab: Shiplab | undefined;
 let config: Readonly<Config>;

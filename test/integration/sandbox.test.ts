@@ -11,9 +11,9 @@ import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
 import { LABEL } from "../../server/sandbox/labels.ts";
 import type { RemovalReason } from "../../server/sandbox/sandboxManager.ts";
 import { sandboxFor } from "../support/sandboxFor.ts";
-import { sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
+import { engineDocker, sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
 
-const docker = new Docker();
+const docker = engineDocker();
 let lab: Shiplab;
 let config: Readonly<Config>;
 

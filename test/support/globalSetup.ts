@@ -1,7 +1,7 @@
 // Once per `npm test`: every set-up step the lab needs (the same code as `npm start`),
 // then, at the end, the removal of anything a test left behind.
 import { consoleLogger } from "../../server/log.ts";
-import { ensureHostPackages } from "../../server/provision/engine.ts";
+import { ensureHostPackages } from "../../server/provision/hostPackages.ts";
 import { provision } from "../../server/provision/index.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
 import { removeTestDisks, removeTestObjects, testConfig } from "./testHost.ts";

@@ -9,8 +9,9 @@ import { loadConfig, type Config } from "../../server/config.ts";
 import { consoleLogger, silentLogger } from "../../server/log.ts";
 import { startShiplab, type Shiplab } from "../../server/main.ts";
 import { provision, type Provisioned } from "../../server/provision/index.ts";
+import { labEnginePaths } from "../../server/provision/labEngine.ts";
 import { LABEL } from "../../server/sandbox/labels.ts";
-import { removeDisk } from "../../server/sandbox/loopDisk.ts";
+import { removeBoxDir } from "../../server/sandbox/boxSocketDir.ts";
 
 export const log = process.env.SHIPLAB_TEST_VERBOSE ? consoleLogger("test") : silentLogger;
 
@@ -24,6 +25,11 @@ export function testConfig(overrides: Partial<Config> = {}): Readonly<Config> {
     boxDiskBytes: 4 * 1024 ** 3,
     ...overrides,
   });
+}
+
+/** A client of Shiplab's own engine (the tests' state folder's), where boxes run. */
+export function engineDocker(): Docker {
+  return new Docker({ socketPath: labEnginePaths(testConfig().stateDir).socket });
 }
 
 let host: Provisioned | undefined;
@@ -50,7 +56,7 @@ export async function stopTestLab(lab: Shiplab | undefined, config: Readonly<Con
 
 /** Runs a shell command inside a box (as the learner would) and returns its output and exit code. */
 export async function sh(container: string, script: string, timeoutMs = 120_000): Promise<{ code: number; out: string }> {
-  const docker = new Docker();
+  const docker = engineDocker();
   const exec = await docker.getContainer(container).exec({
     Cmd: ["bash", "-lc", script],
     AttachStdout: true,
@@ -75,7 +81,7 @@ export async function sh(container: string, script: string, timeoutMs = 120_000)
 
 /** Removes every container, network and volume a test labelled, whatever happened. */
 export async function removeTestObjects(instance?: string): Promise<void> {
-  const docker = new Docker();
+  const docker = engineDocker();
   const run = `${LABEL.test}=${testConfig().testRun}`;
   const label = instance ? [run, `${LABEL.instance}=${instance}`] : [run];
   for (const c of await docker.listContainers({ all: true, filters: { label } })) {
@@ -92,11 +98,11 @@ export async function removeTestObjects(instance?: string): Promise<void> {
 export async function removeTestDisks(): Promise<void> {
   const boxes = path.join(testConfig().stateDir, "boxes");
   if (!fs.existsSync(boxes)) return;
-  const docker = new Docker();
+  const docker = engineDocker();
   const live = new Set((await docker.listContainers({ all: true, filters: { label: [LABEL.box] } })).map((c) => c.Labels[LABEL.box]));
   for (const instance of fs.readdirSync(boxes)) {
     for (const id of fs.readdirSync(path.join(boxes, instance))) {
-      if (!live.has(id)) await removeDisk(path.join(boxes, instance, id));
+      if (!live.has(id)) await removeBoxDir(path.join(boxes, instance, id));
     }
   }
 }

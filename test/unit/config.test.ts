@@ -15,6 +15,7 @@ describe("loadConfig", () => {
       boxCpus: 1,
       boxPids: 1024,
       boxDiskBytes: 8 * 1024 ** 3,
+      engineDiskBytes: 100 * 1024 ** 3,
       boxRuntime: "runc",
       idleTimeoutMs: 20 * 60_000,
       maxLifetimeMs: 4 * 3_600_000,

@@ -1,0 +1,181 @@
+// Shiplab's own Docker Engine: a dockerd that Shiplab starts and owns, with its socket,
+// data, pidfile and log under the state folder, so boxes get user namespaces
+// (--userns-remap) without Shiplab reconfiguring an engine an operator may run. It uses
+// the dockerd binary of the installed Docker Engine (Debian's docker.io when missing).
+//
+// It touches nothing of the host's: no iptables (Shiplab writes the box network's
+// firewall itself), no default bridge, containerd namespaces of its own. Its data root is
+// an XFS file system on a sparse loop file mounted with project quotas, so every box's
+// root file system gets a size limit (overlay2 `size`), and the engine as a whole cannot
+// grow past SHIPLAB_ENGINE_DISK.
+import { spawn } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import Docker from "dockerode";
+import { run } from "../host/run.ts";
+import type { Logger } from "../log.ts";
+import { SetupError } from "./setupError.ts";
+
+export interface LabEngine {
+  docker: Docker;
+  socketPath: string;
+  /** `unix://…`, for the docker CLI (DOCKER_HOST). */
+  host: string;
+  /** Where the engine's data root is mounted. */
+  dataRoot: string;
+  /** The host user and group that are root inside every box (the remapped root). */
+  boxRoot: { uid: number; gid: number };
+}
+
+export interface LabEnginePaths {
+  dir: string;
+  socket: string;
+  pidfile: string;
+  log: string;
+  disk: string;
+  dataRoot: string;
+  /** Sockets of its containerd live here: kept short (unix socket paths are ≤ 107 bytes). */
+  execRoot: string;
+  /** Names that keep this engine apart from any other on the host. */
+  tag: string;
+}
+
+export function labEnginePaths(stateDir: string): LabEnginePaths {
+  const dir = path.join(stateDir, "engine");
+  const tag = crypto.createHash("sha256").update(stateDir).digest("hex").slice(0, 8);
+  return {
+    dir,
+    socket: path.join(dir, "docker.sock"),
+    pidfile: path.join(dir, "dockerd.pid"),
+    log: path.join(dir, "dockerd.log"),
+    disk: path.join(dir, "data.btrfs"),
+    dataRoot: path.join(dir, "data"),
+    execRoot: `/run/shiplab-${tag}`,
+    tag,
+  };
+}
+
+/** The daemon's flags: everything it owns is under paths of its own. */
+export function labEngineArgs(p: LabEnginePaths): string[] {
+  return [
+    "--host", `unix://${p.socket}`,
+    "--data-root", p.dataRoot,
+    "--exec-root", p.execRoot,
+    "--pidfile", p.pidfile,
+    // Every box's root is an unprivileged user on the host (dockremap's subordinate IDs).
+    "--userns-remap", "default",
+    "--storage-driver", "btrfs",
+    "--cgroup-parent", `shiplab-${p.tag}`,
+    // A host's own containerd may serve this engine too: keep our containers apart.
+    "--containerd-namespace", `shiplab-${p.tag}`,
+    "--containerd-plugins-namespace", `shiplab-${p.tag}-plugins`,
+    // The host's firewall and forwarding stay as the operator set them.
+    "--bridge", "none",
+    "--iptables=false",
+    "--ip-masq=false",
+    "--ip-forward=false",
+    "--log-driver", "json-file",
+    // A box that floods its own stdout fills a few megabytes, not the host's disk.
+    "--log-opt", "max-size=5m",
+    "--log-opt", "max-file=2",
+  ];
+}
+
+async function answers(docker: Docker): Promise<boolean> {
+  try {
+    await docker.ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function isMounted(dir: string): Promise<boolean> {
+  try {
+    await run("mountpoint", ["-q", dir]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The data root: a sparse XFS file mounted with project quotas (created once). */
+async function mountDataRoot(p: LabEnginePaths, diskBytes: number, log: Logger): Promise<void> {
+  fs.mkdirSync(p.dataRoot, { recursive: true });
+  if (await isMounted(p.dataRoot)) return;
+  if (!fs.existsSync(p.disk)) {
+    log.info(`  creating the engine's disk (${(diskBytes / 1024 ** 3).toFixed(0)} GiB, sparse) at ${p.disk}`);
+    fs.closeSync(fs.openSync(p.disk, "w"));
+    fs.truncateSync(p.disk, diskBytes);
+    await run("mkfs.btrfs", ["-q", "-f", p.disk]);
+  } else if (fs.statSync(p.disk).size < diskBytes) {
+    // A larger SHIPLAB_ENGINE_DISK than before: grow the file; XFS grows once mounted.
+    fs.truncateSync(p.disk, diskBytes);
+  }
+  // discard: space freed inside goes back to the host's disk.
+  await run("mount", ["-o", "loop,discard", p.disk, p.dataRoot]);
+  await run("btrfs", ["filesystem", "resize", "max", p.dataRoot]).catch(() => undefined);
+}
+
+function pidAlive(pidfile: string): number | undefined {
+  try {
+    const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
+    if (!Number.isInteger(pid) || pid <= 0) return undefined;
+    process.kill(pid, 0);
+    return pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Starts Shiplab's engine when it does not answer, and waits until it does. Idempotent:
+ * a running engine (from an earlier `npm start`) is used as it is, with its boxes.
+ */
+export async function ensureLabEngine(stateDir: string, diskBytes: number, log: Logger): Promise<LabEngine> {
+  const p = labEnginePaths(stateDir);
+  const docker = new Docker({ socketPath: p.socket, timeout: 60_000 });
+  if (await answers(docker)) return describe(docker, p);
+  if (process.getuid?.() !== 0) {
+    throw new SetupError("Shiplab runs its own Docker Engine for the learners' boxes and needs root to start it: run `npm start` as root.");
+  }
+  const done = log.step("starting Shiplab's Docker Engine (user-namespaced boxes)");
+  fs.mkdirSync(p.dir, { recursive: true });
+  if (!pidAlive(p.pidfile)) {
+    await mountDataRoot(p, diskBytes, log);
+    // Detached: it outlives this process like a service, so a restarted server adopts boxes.
+    const out = fs.openSync(p.log, "a");
+    const child = spawn("dockerd", labEngineArgs(p), { detached: true, stdio: ["ignore", out, out] });
+    child.unref();
+    fs.closeSync(out);
+    log.info(`  dockerd started (pid ${child.pid}); its log is ${p.log}`);
+  }
+  const deadline = Date.now() + 60_000;
+  while (!(await answers(docker))) {
+    if (Date.now() > deadline) {
+      throw new SetupError(`Shiplab's Docker Engine did not answer within 60 s: read ${p.log} for why.`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  const engine = await describe(docker, p);
+  done();
+  return engine;
+}
+
+/** The engine as it runs: refuses one without user namespaces (its boxes' root would be host root). */
+async function describe(docker: Docker, p: LabEnginePaths): Promise<LabEngine> {
+  const info = (await docker.info()) as { SecurityOptions?: string[]; DockerRootDir?: string };
+  // With --userns-remap the data root is <data-root>/<uid>.<gid> of the remapped root.
+  const remap = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? "");
+  if (!info.SecurityOptions?.some((o) => o.includes("name=userns")) || !remap || Number(remap[1]) === 0) {
+    throw new SetupError(`The engine on ${p.socket} runs without user namespaces: stop it (pid file ${p.pidfile}) and run \`npm start\` again.`);
+  }
+  return {
+    docker,
+    socketPath: p.socket,
+    host: `unix://${p.socket}`,
+    dataRoot: p.dataRoot,
+    boxRoot: { uid: Number(remap[1]), gid: Number(remap[2]) },
+  };
+}

@@ -1,0 +1,39 @@
+// Upgrade in place: Shiplab before user namespaces ran its boxes on the host's own Docker
+// Engine (/var/run/docker.sock). After an update those boxes are this instance's orphans
+// there; they are removed (with their network, firewall chains and loop disks) so their
+// learners get a user-namespaced box on their next visit. Progress lives in the store and
+// is untouched. Only objects labelled with this instance are touched, and an engine that
+// does not answer is left alone: Shiplab never starts or reconfigures the host's engine.
+import path from "node:path";
+import Docker from "dockerode";
+import type { Logger } from "../log.ts";
+import { networkNames, removeBoxNetwork } from "../sandbox/boxNetwork.ts";
+import { removeBoxDir } from "../sandbox/boxSocketDir.ts";
+import { LABEL } from "../sandbox/labels.ts";
+
+export const HOST_ENGINE_SOCKET = "/var/run/docker.sock";
+
+export async function reapLegacyBoxes(instance: string, stateDir: string, log: Logger, socketPath = HOST_ENGINE_SOCKET): Promise<number> {
+  const host = new Docker({ socketPath, timeout: 10_000 });
+  try {
+    await host.ping();
+  } catch {
+    return 0;
+  }
+  const containers = await host.listContainers({
+    all: true,
+    filters: { label: [`${LABEL.instance}=${instance}`, LABEL.box] },
+  });
+  for (const c of containers) {
+    await host.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
+    await removeBoxDir(path.join(stateDir, "boxes", instance, c.Labels[LABEL.box]));
+    log.info(`removed box ${c.Names[0]?.slice(1)} from the host's Docker Engine (made before user-namespaced boxes)`);
+  }
+  const { name, bridge } = networkNames(instance);
+  const legacyNet = (await host.listNetworks({ filters: { name: [name], label: [`${LABEL.instance}=${instance}`] } })).find((n) => n.Name === name);
+  if (legacyNet) {
+    await removeBoxNetwork(host, instance, { name, bridge, gateway: "", subnet: "" });
+    log.info(`removed network ${name} from the host's Docker Engine (its bridge name is Shiplab's engine's now)`);
+  }
+  return containers.length;
+}

@@ -1,0 +1,219 @@
+// The escape suite: every probe runs from a learner's root shell in a real box on
+// Shiplab's real engine, and must be harmless. Writability is tested by writing back the
+// value already there (or by opening for writing and writing nothing), never a new value.
+// Network probes aim only at this machine: the box network's gateway, other boxes, and a
+// listener the test itself opens.
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Config } from "../../server/config.ts";
+import type { Shiplab } from "../../server/main.ts";
+import { run } from "../../server/host/run.ts";
+import { cgroupDirs, parseCgroupMounts, parseProcCgroup } from "../../server/sandbox/boxCgroups.ts";
+import { networkNames } from "../../server/sandbox/boxNetwork.ts";
+import type { Box } from "../../server/sandbox/sandboxManager.ts";
+import { engineDocker, sh, startTestLab, stopTestLab } from "../support/testHost.ts";
+import { runProbe } from "./probes.ts";
+
+const docker = engineDocker();
+let lab: Shiplab;
+let config: Readonly<Config>;
+let a: Box;
+let b: Box;
+
+beforeAll(async () => {
+  ({ lab, config } = await startTestLab());
+  a = (await lab.sandbox.acquire("5ec0000000000001")).box;
+  b = (await lab.sandbox.acquire("5ec0000000000002")).box;
+});
+
+afterAll(async () => {
+  await stopTestLab(lab, config);
+});
+
+/** Writes a file's own value back to it; prints WROTE or REFUSED. */
+const writeBack = (file: string) =>
+  `v=$(cat ${file}) && { printf '%s\\n' "$v" > ${file}; } 2>/dev/null && echo WROTE || echo REFUSED`;
+
+describe("kernel settings of the host", () => {
+  it("refuses writing back kernel.core_pattern, vm.overcommit_memory and vm.min_free_kbytes", async () => {
+    for (const f of ["/proc/sys/kernel/core_pattern", "/proc/sys/vm/overcommit_memory", "/proc/sys/vm/min_free_kbytes"]) {
+      const r = await sh(a.container, writeBack(f));
+      expect(r.out, f).toContain("REFUSED");
+    }
+    // The probe can tell: a setting of the box's own network namespace is writable.
+    expect((await sh(a.container, writeBack("/proc/sys/net/ipv4/ip_forward"))).out).toContain("WROTE");
+  });
+
+  it("cannot open drop_caches, sysrq-trigger, uevent_helper or modprobe for writing", async () => {
+    for (const f of ["/proc/sys/vm/drop_caches", "/proc/sysrq-trigger", "/sys/kernel/uevent_helper", "/proc/sys/kernel/modprobe"]) {
+      // `>>` opens for writing and writes nothing.
+      const r = await sh(a.container, `if [ ! -e ${f} ]; then echo ABSENT; elif { exec 3>>${f}; } 2>/dev/null; then echo OPENED; else echo REFUSED; fi`);
+      expect(r.out, f).toMatch(/REFUSED|ABSENT/);
+    }
+  });
+});
+
+describe("mounts and devices", () => {
+  it("cannot make a new cgroup v1 hierarchy (where a release_agent would live)", async () => {
+    const r = await sh(a.container, "mkdir -p /tmp/cg && mount -t cgroup -o none,name=probe cgroup /tmp/cg && echo MOUNTED || echo REFUSED");
+    expect(r.out).toContain("REFUSED");
+    // Its existing hierarchies are mountable, and show no release_agent above the box.
+    const own = await sh(a.container, "mkdir -p /tmp/mem && mount -t cgroup -o memory cgroup /tmp/mem && ls /tmp/mem; umount /tmp/mem");
+    expect(own.out).toContain("memory.limit_in_bytes");
+    expect(own.out).not.toContain("release_agent");
+  });
+
+  it("gets binfmt_misc only as a private, empty instance, if at all", async () => {
+    const r = await sh(a.container, "mkdir -p /tmp/bf && if mount -t binfmt_misc binfmt_misc /tmp/bf 2>/dev/null; then echo MOUNTED; ls /tmp/bf; umount /tmp/bf; else echo REFUSED; fi");
+    if (r.out.includes("MOUNTED")) {
+      const entries = r.out.split(/\s+/).filter((e) => e && e !== "MOUNTED");
+      expect(entries.sort()).toEqual(["register", "status"]);
+    } else {
+      expect(r.out).toContain("REFUSED");
+    }
+  });
+
+  it("cannot make and read the host's root disk device", async () => {
+    const mountinfo = fs.readFileSync("/proc/self/mountinfo", "utf8").split("\n");
+    const root = mountinfo.map((l) => l.split(" ")).find((f) => f[4] === "/");
+    const [major, minor] = root![2].split(":");
+    const r = await sh(a.container, `mknod /tmp/hostdisk b ${major} ${minor} 2>/dev/null; head -c 512 /tmp/hostdisk >/dev/null 2>&1 && echo READ-HOST-DISK || echo REFUSED`);
+    expect(r.out).toContain("REFUSED");
+  });
+
+  it("shows only the box's own files to `docker run -v /:/host`", async () => {
+    const marker = path.join(os.tmpdir(), `shiplab-escape-${process.pid}`);
+    fs.writeFileSync(marker, "host-secret\n");
+    try {
+      const r = await sh(
+        a.container,
+        `docker pull -q busybox >/dev/null && docker run --rm -v /:/host busybox sh -c 'cat /host/etc/hostname; ls /host/tmp; cat /host${marker} 2>/dev/null || echo no-marker'`,
+      );
+      expect(r.code).toBe(0);
+      expect(r.out).toContain("shiplab");
+      expect(r.out).toContain("no-marker");
+      expect(r.out).not.toContain("host-secret");
+    } finally {
+      fs.rmSync(marker, { force: true });
+    }
+  });
+});
+
+describe("cgroups", () => {
+  it("sees its own cgroup as the root, and cannot raise its own limits", async () => {
+    const cg = await sh(a.container, "cat /proc/1/cgroup");
+    for (const line of cg.out.trim().split(/\r?\n/)) expect(line).toMatch(/:\/$/);
+    const limits = await sh(
+      a.container,
+      [writeBack("/sys/fs/cgroup/memory/memory.limit_in_bytes"), writeBack("/sys/fs/cgroup/pids/pids.max")].join("; "),
+    );
+    expect(limits.out).not.toContain("WROTE");
+    expect(limits.out.match(/REFUSED/g)).toHaveLength(2);
+  });
+
+  it("cannot move its shell above its own cgroup", async () => {
+    // Every cgroup mount in the box, even a fresh one, has the box's cgroup as its root:
+    // no path leads to the parent.
+    const r = await sh(
+      a.container,
+      "mkdir -p /tmp/fresh && mount -t cgroup -o pids cgroup /tmp/fresh; grep -E ' - cgroup2? ' /proc/self/mountinfo | awk '{print $4}' | sort -u; umount /tmp/fresh",
+    );
+    expect(r.out.trim().split(/\r?\n/)).toEqual(["/"]);
+    // Seen from the host: the engine's parent cgroup holds no process at all.
+    const pid = (await docker.getContainer(a.container).inspect()).State.Pid;
+    const dirs = cgroupDirs(parseProcCgroup(fs.readFileSync(`/proc/${pid}/cgroup`, "utf8")), parseCgroupMounts(fs.readFileSync("/proc/self/mountinfo", "utf8")));
+    expect(dirs.length).toBeGreaterThan(0);
+    for (const { dir } of dirs) expect(fs.readFileSync(path.join(path.dirname(dir), "cgroup.procs"), "utf8").trim(), dir).toBe("");
+  });
+
+  it("lets the inner daemon limit the learner's containers (docker run -m)", async () => {
+    const r = await sh(a.container, "docker pull -q busybox >/dev/null && docker run --rm -m 48m busybox cat /sys/fs/cgroup/memory/memory.limit_in_bytes");
+    expect(r.out).toContain(String(48 * 1024 * 1024));
+  });
+});
+
+describe("system calls", () => {
+  it("cannot load a BPF program", async () => {
+    const out = await runProbe(a.container, "bpf");
+    expect(out).toContain("bpf-refused");
+    expect(out).not.toContain("BPF-LOADED");
+  });
+
+  it("cannot open a file by handle (open_by_handle_at)", async () => {
+    const out = await runProbe(a.container, "handle");
+    expect(out).toContain("handle-refused");
+  });
+});
+
+describe("user and network namespaces", () => {
+  it("is root only inside its own user namespace", async () => {
+    const r = await sh(a.container, "cat /proc/self/uid_map");
+    const row = r.out.trim().split(/\s+/).map(Number);
+    expect(row).toHaveLength(3);
+    expect(row[0]).toBe(0);
+    expect(row[1]).toBeGreaterThan(0); // host uid of the box's root
+    expect(row.join(" ")).not.toBe("0 0 4294967295");
+    // Seen from the host: the box's init runs as that unprivileged uid.
+    const pid = (await docker.getContainer(a.container).inspect()).State.Pid;
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    expect(/^Uid:\s+(\d+)/m.exec(status)![1]).toBe(String(row[1]));
+  });
+
+  it("does not share a network namespace with another box", async () => {
+    const nsA = (await sh(a.container, "readlink /proc/self/ns/net")).out.trim();
+    const nsB = (await sh(b.container, "readlink /proc/self/ns/net")).out.trim();
+    expect(nsA).toMatch(/^net:\[\d+\]$/);
+    expect(nsA).not.toBe(nsB);
+    expect(nsA).not.toBe(fs.readlinkSync("/proc/self/ns/net"));
+  });
+});
+
+describe("network", () => {
+  const reach = (host: string, port: number) => `timeout 3 bash -c 'echo > /dev/tcp/${host}/${port}' 2>/dev/null && echo REACHED || echo UNREACHABLE`;
+
+  it("reaches the lab gate, and neither the server's port nor any other host port", async () => {
+    expect((await sh(a.container, reach("registry.lab", 5000))).out).toContain("REACHED");
+    expect((await sh(a.container, reach("registry.lab", lab.port))).out).toContain("UNREACHABLE");
+    const listener = net.createServer((s) => s.end("host-secret\n"));
+    await new Promise<void>((r) => listener.listen(0, "0.0.0.0", () => r()));
+    try {
+      const port = (listener.address() as net.AddressInfo).port;
+      expect((await sh(a.container, reach(lab.network.gateway, port))).out).toContain("UNREACHABLE");
+      // The lab registry itself listens on the host's loopback only.
+      expect((await sh(a.container, reach(lab.network.gateway, config.registryPort))).out).toContain("UNREACHABLE");
+    } finally {
+      listener.close();
+    }
+  });
+
+  it("talks to its own daemon only: the host engine's socket and other boxes' daemons are out of reach", async () => {
+    const engineId = ((await docker.info()) as { ID: string }).ID;
+    const own = await sh(a.container, "docker info --format '{{.ID}}'");
+    expect(own.out.trim()).not.toBe(engineId);
+    expect(own.out.trim()).toBe(((await lab.sandbox.daemonOf(a).info()) as { ID: string }).ID);
+    const ipB = (await docker.getContainer(b.container).inspect()).NetworkSettings.Networks[lab.network.name].IPAddress;
+    for (const port of [2375, 2376]) expect((await sh(a.container, reach(ipB, port))).out).toContain("UNREACHABLE");
+  });
+
+  it("cannot reach another box's ports, even on the same bridge", async () => {
+    const ipB = (await docker.getContainer(b.container).inspect()).NetworkSettings.Networks[lab.network.name].IPAddress;
+    await sh(b.container, "mkdir -p /tmp/www && busybox httpd -p 7000 -h /tmp/www");
+    expect((await sh(b.container, reach(ipB, 7000))).out).toContain("REACHED"); // the listener is real
+    expect((await sh(a.container, reach(ipB, 7000))).out).toContain("UNREACHABLE");
+    expect((await sh(a.container, `ping -c 1 -W 1 ${ipB} >/dev/null 2>&1 && echo REACHED || echo UNREACHABLE`)).out).toContain("UNREACHABLE");
+  });
+
+  it("has the host firewall in place: nothing is forwarded to or from a box", async () => {
+    const { bridge, forwardChain } = networkNames(config.instance);
+    const forward = await run("iptables", ["-w", "-S", "FORWARD"]);
+    expect(forward).toContain(`-A FORWARD -i ${bridge} -j ${forwardChain}`);
+    expect(forward).toContain(`-A FORWARD -o ${bridge} -j ${forwardChain}`);
+    expect(await run("iptables", ["-w", "-S", forwardChain])).toContain(`-A ${forwardChain} -j DROP`);
+    for (const port of fs.readdirSync(`/sys/class/net/${bridge}/brif`)) {
+      expect(fs.readFileSync(`/sys/class/net/${bridge}/brif/${port}/isolated`, "utf8").trim(), port).toBe("1");
+    }
+  });
+});
