@@ -43,6 +43,7 @@ export function sandboxOptions(config: Config, host: Provisioned, network: BoxNe
     docker: host.docker,
     engineHost: host.engine.host,
     boxRoot: host.engine.boxRoot,
+    repairQuotas: () => host.engine.repairQuotas(),
     log,
     instance: config.instance,
     stateDir: config.stateDir,

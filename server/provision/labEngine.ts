@@ -26,6 +26,8 @@ export interface LabEngine {
   dataRoot: string;
   /** The host user and group that are root inside every box (the remapped root). */
   boxRoot: { uid: number; gid: number };
+  /** Makes the per-box disk quotas exact again if the kernel stopped counting. */
+  repairQuotas(): Promise<boolean>;
 }
 
 export interface LabEnginePaths {
@@ -118,6 +120,40 @@ async function mountDataRoot(p: LabEnginePaths, diskBytes: number, log: Logger):
   await run("btrfs", ["filesystem", "resize", "max", p.dataRoot]).catch(() => undefined);
 }
 
+/** The file system's folder in /sys/fs/btrfs (named by its UUID). */
+async function btrfsSysDir(dataRoot: string): Promise<string> {
+  const uuid = (await run("findmnt", ["-n", "-o", "UUID", "--target", dataRoot])).trim();
+  return `/sys/fs/btrfs/${uuid}`;
+}
+
+/**
+ * Quotas on, and kept exact. The kernel stops counting (and so stops enforcing) when it
+ * marks the quota data inconsistent, which it does by default when it drops a deep
+ * subvolume — a removed box. Tracing every drop (threshold 8, the deepest tree) keeps it
+ * counting; a rescan repairs it if anything else ever marks it.
+ */
+async function ensureQuotas(dataRoot: string): Promise<void> {
+  const sys = await btrfsSysDir(dataRoot);
+  if (!fs.existsSync(`${sys}/qgroups`)) {
+    await run("btrfs", ["quota", "enable", dataRoot]);
+    await run("btrfs", ["quota", "rescan", "-w", dataRoot]).catch(() => undefined);
+  }
+  try {
+    fs.writeFileSync(`${sys}/qgroups/drop_subtree_threshold`, "8");
+  } catch {
+    // Older kernels have no such knob and trace every drop anyway.
+  }
+  await repairQuotas(dataRoot);
+}
+
+/** Rescans the engine's quota data when the kernel marked it inconsistent; true if it did. */
+export async function repairQuotas(dataRoot: string): Promise<boolean> {
+  const flag = `${await btrfsSysDir(dataRoot)}/qgroups/inconsistent`;
+  if (!fs.existsSync(flag) || fs.readFileSync(flag, "utf8").trim() !== "1") return false;
+  await run("btrfs", ["quota", "rescan", "-w", dataRoot]);
+  return true;
+}
+
 function pidAlive(pidfile: string): number | undefined {
   try {
     const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
@@ -136,7 +172,10 @@ function pidAlive(pidfile: string): number | undefined {
 export async function ensureLabEngine(stateDir: string, diskBytes: number, log: Logger): Promise<LabEngine> {
   const p = labEnginePaths(stateDir);
   const docker = new Docker({ socketPath: p.socket, timeout: 60_000 });
-  if (await answers(docker)) return describe(docker, p);
+  if (await answers(docker)) {
+    await ensureQuotas(p.dataRoot);
+    return describe(docker, p);
+  }
   if (process.getuid?.() !== 0) {
     throw new SetupError("Shiplab runs its own Docker Engine for the learners' boxes and needs root to start it: run `npm start` as root.");
   }
@@ -144,6 +183,7 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, log: 
   fs.mkdirSync(p.dir, { recursive: true });
   if (!pidAlive(p.pidfile)) {
     await mountDataRoot(p, diskBytes, log);
+    await ensureQuotas(p.dataRoot);
     // Detached: it outlives this process like a service, so a restarted server adopts boxes.
     const out = fs.openSync(p.log, "a");
     const child = spawn("dockerd", labEngineArgs(p), { detached: true, stdio: ["ignore", out, out] });
@@ -177,5 +217,6 @@ async function describe(docker: Docker, p: LabEnginePaths): Promise<LabEngine> {
     host: `unix://${p.socket}`,
     dataRoot: p.dataRoot,
     boxRoot: { uid: Number(remap[1]), gid: Number(remap[2]) },
+    repairQuotas: () => repairQuotas(p.dataRoot),
   };
 }

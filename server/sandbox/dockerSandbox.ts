@@ -22,6 +22,8 @@ export interface DockerSandboxOptions {
   engineHost: string;
   /** The host user and group that are root inside a box. */
   boxRoot: { uid: number; gid: number };
+  /** Makes the engine's per-box disk quotas exact again if they drifted (after removals). */
+  repairQuotas(): Promise<boolean>;
   log: Logger;
   instance: string;
   stateDir: string;
@@ -224,6 +226,9 @@ export class DockerSandbox implements SandboxManager {
 
   private async reap(): Promise<void> {
     if (this.disposed) return;
+    if (await this.o.repairQuotas().catch((err: Error) => void this.o.log.warn(`disk quotas: ${err.message}`))) {
+      this.o.log.warn("the engine's disk quotas had stopped counting; rescanned them");
+    }
     const now = Date.now();
     for (const t of [...this.boxes.values()]) {
       if (now - t.box.createdAt > this.o.maxLifetimeMs) await this.destroy(t.box.id, "lifetime");
