@@ -23,7 +23,7 @@ export interface Provisioned {
 export async function provision(config: Config, log: Logger): Promise<Provisioned> {
   fs.mkdirSync(config.stateDir, { recursive: true });
   await ensureHostPackages(log);
-  const engine = await ensureLabEngine(config.stateDir, config.engineDiskBytes, log);
+  const engine = await ensureLabEngine(config.stateDir, config.engineDiskBytes, config.boxRuntime, log);
   const docker = engine.docker;
   await reapLegacyBoxes(config.instance, config.stateDir, log);
   const images = await ensureBoxImages(engine, path.join(config.stateDir, "work"), log);

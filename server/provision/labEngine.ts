@@ -58,9 +58,13 @@ export function labEnginePaths(stateDir: string): LabEnginePaths {
   };
 }
 
-/** The daemon's flags: everything it owns is under paths of its own. */
-export function labEngineArgs(p: LabEnginePaths): string[] {
+/**
+ * The daemon's flags: everything it owns is under paths of its own. `runtimes` are OCI
+ * runtimes to offer besides runc (name → binary), e.g. sysbox-runc chosen by an operator.
+ */
+export function labEngineArgs(p: LabEnginePaths, runtimes: Record<string, string> = {}): string[] {
   return [
+    ...Object.entries(runtimes).flatMap(([name, binary]) => ["--add-runtime", `${name}=${binary}`]),
     "--host", `unix://${p.socket}`,
     "--data-root", p.dataRoot,
     "--exec-root", p.execRoot,
@@ -154,6 +158,18 @@ export async function repairQuotas(dataRoot: string): Promise<boolean> {
   return true;
 }
 
+/** The operator's SHIPLAB_BOX_RUNTIME, when it is not runc: found on PATH or refused. */
+async function extraRuntime(runtime: string): Promise<Record<string, string>> {
+  if (runtime === "runc") return {};
+  if (!/^[a-z0-9][a-z0-9._-]*$/i.test(runtime)) throw new SetupError(`SHIPLAB_BOX_RUNTIME=${runtime} is not a runtime name.`);
+  try {
+    const binary = (await run("sh", ["-c", 'command -v "$1"', "sh", runtime])).trim();
+    return { [runtime]: binary };
+  } catch {
+    throw new SetupError(`SHIPLAB_BOX_RUNTIME=${runtime}, but no ${runtime} is installed: install it, or unset SHIPLAB_BOX_RUNTIME to use runc.`);
+  }
+}
+
 function pidAlive(pidfile: string): number | undefined {
   try {
     const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
@@ -169,7 +185,7 @@ function pidAlive(pidfile: string): number | undefined {
  * Starts Shiplab's engine when it does not answer, and waits until it does. Idempotent:
  * a running engine (from an earlier `npm start`) is used as it is, with its boxes.
  */
-export async function ensureLabEngine(stateDir: string, diskBytes: number, log: Logger): Promise<LabEngine> {
+export async function ensureLabEngine(stateDir: string, diskBytes: number, runtime: string, log: Logger): Promise<LabEngine> {
   const p = labEnginePaths(stateDir);
   const docker = new Docker({ socketPath: p.socket, timeout: 60_000 });
   if (await answers(docker)) {
@@ -186,7 +202,7 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, log: 
     await ensureQuotas(p.dataRoot);
     // Detached: it outlives this process like a service, so a restarted server adopts boxes.
     const out = fs.openSync(p.log, "a");
-    const child = spawn("dockerd", labEngineArgs(p), { detached: true, stdio: ["ignore", out, out] });
+    const child = spawn("dockerd", labEngineArgs(p, await extraRuntime(runtime)), { detached: true, stdio: ["ignore", out, out] });
     child.unref();
     fs.closeSync(out);
     log.info(`  dockerd started (pid ${child.pid}); its log is ${p.log}`);

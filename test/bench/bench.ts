@@ -131,6 +131,65 @@ async function runToPassed(
   return out;
 }
 
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.max(0, Math.ceil(xs.length * p) - 1)];
+
+/** Issue 6: a cold box's start (acquire → its daemon answers) and an inner `docker run`. */
+async function boxTimes(): Promise<{ start: number[]; innerRun: number[] }> {
+  const { lab } = await startTestLab({ warmPool: 0 });
+  const out = { start: [] as number[], innerRun: [] as number[] };
+  try {
+    for (let i = 0; i < samples; i++) {
+      const t0 = Date.now();
+      const { box } = await lab.sandbox.acquire(`b0c5000000000${String(i).padStart(3, "0")}`);
+      out.start.push(Date.now() - t0);
+      await sh(box.container, "docker pull -q busybox");
+      const t1 = Date.now();
+      const r = await sh(box.container, "docker run --rm busybox true");
+      if (r.code !== 0) throw new Error(`docker run failed in a box: ${r.out}`);
+      out.innerRun.push(Date.now() - t1);
+    }
+  } finally {
+    await lab.dispose({ removeBoxes: true });
+  }
+  return out;
+}
+
+/** What a hostile learner runs in their box, in the background, while the neighbour types. */
+const ATTACKS: Record<string, string> = {
+  "fork bomb": ":(){ :|:& };:",
+  "memory hog": "while true; do head -c 4g /dev/zero | tail > /dev/null; done",
+  "disk fill": "while true; do dd if=/dev/zero of=/root/fill bs=1M count=100000 2>/dev/null; rm -f /root/fill; done",
+  "log flood": "yes log-flood-log-flood-log-flood > /proc/1/fd/1",
+};
+
+/**
+ * Issue 6: a neighbour's keystroke echo while a box next door attacks its own limits,
+ * against the same neighbour's quiet echo in the same run. One socket.io learner types;
+ * a fresh attacker box per attack. Returns p50/p95 per situation.
+ */
+async function neighbourEchoUnderAttack(): Promise<Record<string, number[]>> {
+  const { openEchoLearner } = await import("./echoLearner.ts");
+  const { lab } = await startTestLab({ warmPool: 0 });
+  const out: Record<string, number[]> = {};
+  try {
+    const neighbour = await openEchoLearner(lab.url);
+    try {
+      out.quiet = await neighbour.echoes(40);
+      for (const [name, script] of Object.entries(ATTACKS)) {
+        const { box } = await lab.sandbox.acquire(`a77ac4000000000${Object.keys(out).length}`);
+        await sh(box.container, `nohup setsid bash -c '${script.replace(/'/g, "'\\''")}' </dev/null >/dev/null 2>&1 & sleep 2; echo started`);
+        out[name] = await neighbour.echoes(40);
+        await lab.sandbox.destroy(box.id, "requested");
+      }
+    } finally {
+      neighbour.close();
+    }
+  } finally {
+    await lab.dispose({ removeBoxes: true });
+  }
+  return out;
+}
+
 /** `node bin/shiplab.mjs start` until it says it is serving; then SIGTERM. */
 function timeStart(env: NodeJS.ProcessEnv): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -183,6 +242,15 @@ try {
   report("grade, whole course, one daemon", fmt(r.gradeCourse));
   report("idle box memory (usage − inactive cache)", fmt(r.idleMemoryMiB, "MiB"));
   report("idle box processes", fmt(r.idlePids, "pids"));
+  const times = await boxTimes();
+  report("box start, cold (create → daemon answers)", fmt(times.start));
+  report("docker run --rm busybox true, in a box", fmt(times.innerRun));
+  const echo = await neighbourEchoUnderAttack();
+  const quiet50 = percentile(echo.quiet, 0.5);
+  for (const [name, xs] of Object.entries(echo)) {
+    const p50 = percentile(xs, 0.5);
+    report(`neighbour echo, ${name === "quiet" ? "quiet" : `next to a ${name}`}`, `p50 ${p50.toFixed(1)} ms, p95 ${percentile(xs, 0.95).toFixed(1)} ms (n=${xs.length})${name === "quiet" ? "" : `, ${(p50 / quiet50).toFixed(2)}× quiet`}`);
+  }
   const s = await startTimes();
   report("npm start, box image built, registry empty", `${(s.first / 1000).toFixed(1)} s`);
   report("npm start, second run", `${(s.second / 1000).toFixed(1)} s`);

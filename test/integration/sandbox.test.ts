@@ -8,10 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
-import { LABEL } from "../../server/sandbox/labels.ts";
+import { reapLegacyBoxes } from "../../server/provision/legacyBoxes.ts";
+import { ensureBoxNetwork } from "../../server/sandbox/boxNetwork.ts";
+import { BOX_ISOLATION, LABEL } from "../../server/sandbox/labels.ts";
 import type { RemovalReason } from "../../server/sandbox/sandboxManager.ts";
 import { sandboxFor } from "../support/sandboxFor.ts";
-import { engineDocker, sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
+import { engineDocker, log, sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
 
 const docker = engineDocker();
 let lab: Shiplab;
@@ -204,6 +206,53 @@ describe("lifecycle", () => {
     } finally {
       await second.destroyAll();
       await second.dispose();
+    }
+  });
+
+  it("upgrades in place: a box made the old way is reaped at start, and its learner gets a new one", async () => {
+    // A box as an older Shiplab made it: running, this instance's labels, no isolation label.
+    const host = await testHost();
+    const old = await docker.createContainer({
+      name: `shiplab-${config.instance}-l-0dd0000000000001`,
+      Image: host.images.box,
+      Entrypoint: ["sleep", "300"],
+      Labels: { [LABEL.instance]: config.instance, [LABEL.box]: "0dd000000001", [LABEL.test]: config.testRun! },
+    });
+    await old.start();
+    const sandbox = await sandboxFor(lab, config);
+    try {
+      await sandbox.start();
+      expect(await exists(old.id)).toBe(false);
+      expect(sandbox.boxOf("0dd0000000000001")).toBeUndefined();
+      const { box } = await sandbox.acquire("0dd0000000000001");
+      const info = await docker.getContainer(box.container).inspect();
+      expect(info.Config.Labels[LABEL.isolation]).toBe(BOX_ISOLATION);
+    } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+  });
+
+  it("removes this instance's boxes and network from the engine older Shiplabs used, and nothing else", async () => {
+    // The "host engine" here is Shiplab's own test engine: real, and ours to touch.
+    const host = await testHost();
+    const legacyInstance = `legacy${process.pid}`;
+    const labels = { [LABEL.instance]: legacyInstance, [LABEL.test]: config.testRun! };
+    const net = await ensureBoxNetwork(docker, legacyInstance, config.testRun);
+    const mine = await docker.createContainer({ Image: host.images.box, Entrypoint: ["sleep", "300"], Labels: { ...labels, [LABEL.box]: "1e9ac0000001" } });
+    const other = await docker.createContainer({ Image: host.images.box, Entrypoint: ["sleep", "300"], Labels: { [LABEL.instance]: "someone-else", [LABEL.box]: "1e9ac0000002", [LABEL.test]: config.testRun! } });
+    try {
+      const removed = await reapLegacyBoxes(legacyInstance, config.stateDir, log, host.engine.socketPath);
+      expect(removed).toBe(1);
+      expect(await exists(mine.id)).toBe(false);
+      expect(await exists(other.id)).toBe(true);
+      expect((await docker.listNetworks({ filters: { name: [net.name] } })).filter((n) => n.Name === net.name)).toEqual([]);
+      // An engine that does not answer is left alone.
+      expect(await reapLegacyBoxes(legacyInstance, config.stateDir, log, "/nonexistent/docker.sock")).toBe(0);
+    } finally {
+      await other.remove({ force: true }).catch(() => undefined);
+      await mine.remove({ force: true }).catch(() => undefined);
+      await docker.getNetwork(net.name).remove().catch(() => undefined);
     }
   });
 
