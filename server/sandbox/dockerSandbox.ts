@@ -61,6 +61,8 @@ export class DockerSandbox implements SandboxManager {
   private readonly pooledListeners = new Set<(box: Box) => void>();
   private filling = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Removals under way, by container name. */
+  private readonly removals = new Map<string, { boxId: string; done: Promise<void> }>();
   private reaper: NodeJS.Timeout | undefined;
   private deaths: EventStream | undefined;
   private disposed = false;
@@ -158,6 +160,7 @@ export class DockerSandbox implements SandboxManager {
     }
     let box = this.pool.shift();
     if (box && (await this.isRunning(box))) {
+      await this.nameFree(this.learnerName(learnerId));
       await this.o.docker.getContainer(box.container).rename({ name: this.learnerName(learnerId) });
       box = { ...box, container: this.learnerName(learnerId), learnerId };
     } else {
@@ -212,6 +215,10 @@ export class DockerSandbox implements SandboxManager {
   }
 
   async destroy(boxId: string, reason: RemovalReason): Promise<void> {
+    // A removal already under way (a die event racing a reap or an acquire) is awaited,
+    // not repeated: whoever asks next finds the box gone.
+    const underway = [...this.removals.values()].find((r) => r.boxId === boxId);
+    if (underway) return underway.done;
     for (const [learnerId, t] of this.boxes) {
       if (t.box.id === boxId) {
         this.boxes.delete(learnerId);
@@ -267,6 +274,7 @@ export class DockerSandbox implements SandboxManager {
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
     const box: Box = { id, container: name, learnerId, createdAt: Date.now(), socketPath: this.socketPath(id) };
     try {
+      await this.nameFree(name);
       const sockDir = await createSocketDir(boxDir, this.o.boxRoot);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
       const container = await this.o.docker.createContainer({
@@ -382,11 +390,39 @@ export class DockerSandbox implements SandboxManager {
     }
   }
 
-  private async removeBox(box: Box, reason: RemovalReason): Promise<void> {
-    await this.o.docker
-      .getContainer(box.container)
-      .remove({ force: true, v: true })
-      .catch(() => undefined);
+  /**
+   * Removes a box's container and waits until it is gone: deleting a btrfs subvolume
+   * takes a moment, and a second remove meanwhile (a die event racing a reap) only says
+   * "in progress" — the learner's next box must not find the name still taken.
+   */
+  private async removeContainer(name: string): Promise<void> {
+    const container = this.o.docker.getContainer(name);
+    await container.remove({ force: true, v: true }).catch(() => undefined);
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      try {
+        await container.inspect();
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.o.log.warn(`box container ${name} was still there 60 s after its removal`);
+  }
+
+  private removeBox(box: Box, reason: RemovalReason): Promise<void> {
+    const done = this.removeBoxNow(box, reason).finally(() => this.removals.delete(box.container));
+    this.removals.set(box.container, { boxId: box.id, done });
+    return done;
+  }
+
+  /** Waits for the removal of a container of this name, if one is under way. */
+  private async nameFree(name: string): Promise<void> {
+    await this.removals.get(name)?.done.catch(() => undefined);
+  }
+
+  private async removeBoxNow(box: Box, reason: RemovalReason): Promise<void> {
+    await this.removeContainer(box.container);
     await removeBoxDir(path.join(this.boxesDir, box.id));
     if (reason !== "orphan") this.o.log.info(`removed box ${box.container} (${reason})`);
     for (const l of this.removedListeners) l(box, reason);

@@ -51,11 +51,9 @@ describe("a box", () => {
     expect(info.HostConfig.CapDrop).toEqual(expect.arrayContaining(["SYS_MODULE", "SYS_RAWIO", "SYS_BOOT"]));
     expect(info.HostConfig.NetworkMode).toBe(lab.network.name);
 
-    // The disk limit is a real file system of that size under /var/lib/docker.
-    const df = await sh(box.container, "df -B1 --output=size /var/lib/docker | tail -1");
-    const size = Number(df.out.trim());
-    expect(size).toBeGreaterThan(config.boxDiskBytes * 0.9);
-    expect(size).toBeLessThanOrEqual(config.boxDiskBytes);
+    // One disk quota for everything the box writes (test/security/limits.test.ts fills it).
+    expect(info.HostConfig.StorageOpt).toEqual({ size: String(config.boxDiskBytes) });
+    expect(info.Config.Labels[LABEL.isolation]).toBe(BOX_ISOLATION);
 
     // Its own daemon answers on the socket the checker reads, and runs inside the box.
     const inner = await new Docker({ socketPath: box.socketPath }).version();
@@ -128,26 +126,6 @@ describe("isolation", () => {
       expect(dns.out).toContain("no-such-host");
     } finally {
       server.close();
-    }
-  });
-});
-
-describe("attacks from the learner's root shell", () => {
-  it("cannot reach the host's cgroup release_agent", async () => {
-    const { box } = await lab.sandbox.acquire("c0000000000000c1");
-    const r = await sh(box.container, "mkdir -p /tmp/cg && mount -t cgroup -o memory cgroup /tmp/cg && ls /tmp/cg; echo listed");
-    expect(r.out).toContain("listed");
-    expect(r.out).toContain("memory.limit_in_bytes"); // the mount worked, so the probe is real
-    expect(r.out).not.toContain("release_agent");
-  });
-
-  it("has no host block devices to mount", async () => {
-    const { box } = await lab.sandbox.acquire("c0000000000000c1");
-    const root = (await sh(box.container, "awk '$2 == \"/\" {print $1}' /proc/1/mountinfo; cat /proc/partitions")).out;
-    const disks = [...root.matchAll(/\b(vd[a-z]|sd[a-z]|nvme\d+n\d+|xvd[a-z])\b/g)].map((m) => m[1]);
-    for (const d of new Set(disks)) {
-      const r = await sh(box.container, `mknod /tmp/${d} b $(cat /sys/class/block/${d}/dev | tr ':' ' ') 2>&1; head -c 512 /tmp/${d} >/dev/null && echo READ-HOST-DISK`);
-      expect(r.out).not.toContain("READ-HOST-DISK");
     }
   });
 });
