@@ -25,7 +25,7 @@ async function lessonsCheck(noBoxes: boolean): Promise<number> {
     for (const lesson of lessons.list()) {
       const outcomes = await runLessonSolutions(
         lesson,
-        { host: host.docker, sandbox: lab.sandbox, registryUrl: host.registry.url },
+        { sandbox: lab.sandbox, registryUrl: host.registry.url },
         crypto.randomBytes(8).toString("hex"),
       );
       for (const o of outcomes) {

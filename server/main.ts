@@ -99,7 +99,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
 
     const grader = new Grader(lessons, store, log, (box) => ({
       registryUrl: host.registry.url,
-      box: boxProbe(host.docker, box.container),
+      box: boxProbe(sandbox, box),
     }));
     disposers.push(() => grader.dispose());
 
@@ -107,8 +107,6 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const app = createApp({ lessons, store, sessions, log, clientDir: CLIENT_DIST_DIR });
     const server = http.createServer(app);
     const io = new Server<ClientToServer, ServerToClient>(server, { serveClient: false, maxHttpBufferSize: 256 * 1024 });
-    const dockerConfig = path.join(config.stateDir, "docker-cli");
-    fs.mkdirSync(dockerConfig, { recursive: true });
     const gateway = new TerminalGateway({
       io,
       lessons,
@@ -119,14 +117,6 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       log,
       graceMs: config.reconnectGraceMs,
       allowedOrigins: config.allowedOrigins,
-      ptyEnv: {
-        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        HOME: dockerConfig,
-        DOCKER_CONFIG: dockerConfig,
-        // The learner's `docker exec` goes to Shiplab's engine, where the boxes are.
-        DOCKER_HOST: host.engine.host,
-        LANG: "C.UTF-8",
-      },
     });
     disposers.push(async () => {
       gateway.dispose();

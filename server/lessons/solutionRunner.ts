@@ -1,10 +1,8 @@
 // Proves every exercise can be done: runs each solution, in order, in a fresh real box
 // per lesson, and expects the exercise's own check to pass. Run by `npm run lessons:check`
 // and by the test suite.
-import Docker from "dockerode";
 import { runCheck } from "../checks/grader.ts";
 import { boxProbe } from "../sandbox/boxProbe.ts";
-import { execInBox } from "../sandbox/boxExec.ts";
 import type { SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { Lesson } from "./catalog.ts";
 import { ensureLessonSetup } from "./lessonSetup.ts";
@@ -18,19 +16,18 @@ export interface SolutionOutcome {
 }
 
 export interface SolutionRunnerDeps {
-  host: Docker;
   sandbox: SandboxManager;
   registryUrl: string;
 }
 
 export async function runLessonSolutions(lesson: Lesson, d: SolutionRunnerDeps, learnerId: string): Promise<SolutionOutcome[]> {
   const { box } = await d.sandbox.acquire(learnerId);
-  const inner = new Docker({ socketPath: box.socketPath, timeout: 30_000 });
+  const inner = d.sandbox.daemonOf(box, 30_000);
   const outcomes: SolutionOutcome[] = [];
   try {
     await ensureLessonSetup(inner, lesson.id, lesson.setup);
     for (const ex of lesson.exercises) {
-      const run = await execInBox(d.host, box.container, ["bash", "-e", "-c", ex.solution]);
+      const run = await d.sandbox.exec(box, ["bash", "-e", "-c", ex.solution]);
       const tail = run.output.split("\n").slice(-15).join("\n");
       if (run.code !== 0) {
         outcomes.push({ exerciseId: ex.id, passed: false, message: `the solution exited with code ${run.code}`, output: tail });
@@ -38,10 +35,10 @@ export async function runLessonSolutions(lesson: Lesson, d: SolutionRunnerDeps, 
       }
       let answer: unknown = ex.solutionAnswer;
       if (typeof ex.solutionAnswer === "string") {
-        answer = (await execInBox(d.host, box.container, ["bash", "-c", ex.solutionAnswer])).output.trim();
+        answer = (await d.sandbox.exec(box, ["bash", "-c", ex.solutionAnswer])).output.trim();
       }
       if (answer !== undefined && ex.check.kind.parseAnswer) answer = ex.check.kind.parseAnswer(ex.check.params, answer);
-      const result = await runCheck(ex, inner, { answer, registryUrl: d.registryUrl, box: boxProbe(d.host, box.container) });
+      const result = await runCheck(ex, inner, { answer, registryUrl: d.registryUrl, box: boxProbe(d.sandbox, box) });
       outcomes.push({ exerciseId: ex.id, passed: result.passed, message: result.message.en, output: tail });
     }
   } finally {

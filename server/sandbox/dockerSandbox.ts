@@ -13,7 +13,8 @@ import { createSocketDir, removeBoxDir } from "./boxSocketDir.ts";
 import { boxCapDrop } from "./capabilities.ts";
 import { BOX_ISOLATION, LABEL, baseLabels } from "./labels.ts";
 import { boxSeccompOpt } from "./seccompProfile.ts";
-import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
+import { execInBox, type ExecResult } from "./boxExec.ts";
+import type { Acquired, Box, RemovalReason, SandboxManager, ShellCommand } from "./sandboxManager.ts";
 
 export interface DockerSandboxOptions {
   /** Shiplab's own engine (user-namespaced), where boxes run. */
@@ -68,8 +69,13 @@ export class DockerSandbox implements SandboxManager {
   private disposed = false;
   private readonly boxesDir: string;
 
+  /** The docker CLI's own config folder (the server's HOME is not the shell's business). */
+  private readonly cliConfigDir: string;
+
   constructor(private readonly o: DockerSandboxOptions) {
     this.boxesDir = path.join(o.stateDir, "boxes", o.instance);
+    this.cliConfigDir = path.join(o.stateDir, "docker-cli");
+    fs.mkdirSync(this.cliConfigDir, { recursive: true });
   }
 
   private learnerName(learnerId: string): string {
@@ -186,6 +192,25 @@ export class DockerSandbox implements SandboxManager {
 
   daemonOf(box: Box, timeoutMs = 60_000): Docker {
     return new Docker({ socketPath: box.socketPath, timeout: timeoutMs });
+  }
+
+  exec(box: Box, cmd: string[], timeoutMs?: number): Promise<ExecResult> {
+    return execInBox(this.o.docker, box.container, cmd, timeoutMs);
+  }
+
+  shellCommand(box: Box): ShellCommand {
+    return {
+      file: "docker",
+      args: ["exec", "-it", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-w", "/root", box.container, "bash", "-l"],
+      env: {
+        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        HOME: this.cliConfigDir,
+        DOCKER_CONFIG: this.cliConfigDir,
+        // The docker CLI talks to Shiplab's engine, where the boxes are.
+        DOCKER_HOST: this.o.engineHost,
+        LANG: "C.UTF-8",
+      },
+    };
   }
 
   list(): Box[] {

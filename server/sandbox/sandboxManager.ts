@@ -1,6 +1,7 @@
 // The port at the box provider: one sandbox per learner. The Docker Engine implementation
 // is dockerSandbox.ts; others (remote engines, Kubernetes) implement the same interface.
 import type Docker from "dockerode";
+import type { ExecResult } from "./boxExec.ts";
 
 
 export interface Box {
@@ -11,6 +12,14 @@ export interface Box {
   createdAt: number;
   /** Host path of the box's own Docker daemon socket, read by the checker. */
   socketPath: string;
+}
+
+/** How to start the learner's shell in a box: a program node-pty runs on the host. */
+export interface ShellCommand {
+  file: string;
+  args: string[];
+  /** The whole environment of that program: never the server's own. */
+  env: Record<string, string>;
 }
 
 export type RemovalReason = "idle" | "lifetime" | "died" | "requested" | "orphan";
@@ -35,6 +44,10 @@ export interface SandboxManager {
   list(): Box[];
   /** A client of the box's own Docker daemon (what the learner's `docker` talks to). */
   daemonOf(box: Box, timeoutMs?: number): Docker;
+  /** Runs a command in the box as its root (not through the learner's shell). */
+  exec(box: Box, cmd: string[], timeoutMs?: number): Promise<ExecResult>;
+  /** The learner's interactive shell in the box. */
+  shellCommand(box: Box): ShellCommand;
   /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
   onPooled(listener: (box: Box) => void): () => void;
   /** Called after a box is removed; returns an unsubscribe function. */

@@ -27,7 +27,6 @@ export interface GatewayDeps {
   log: Logger;
   graceMs: number;
   allowedOrigins: string[];
-  ptyEnv: Record<string, string>;
 }
 
 type LearnerSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { learnerId: string; lang: Lang }>;
@@ -168,7 +167,7 @@ export class TerminalGateway {
     }
     if (!session) {
       // A warm box comes with its shell already open.
-      session = this.prewarmed.get(box.id) ?? this.newSession(box.container);
+      session = this.prewarmed.get(box.id) ?? this.newSession(box);
       this.prewarmed.delete(box.id);
       this.terminals.set(learnerId, session);
     }
@@ -195,15 +194,14 @@ export class TerminalGateway {
 
   private prewarm(box: Box): void {
     if (this.disposed || this.prewarmed.has(box.id)) return;
-    const session = this.newSession(box.container);
+    const session = this.newSession(box);
     this.prewarmed.set(box.id, session);
     session.prewarm();
   }
 
-  private newSession(container: string): TerminalSession {
+  private newSession(box: Box): TerminalSession {
     const session: TerminalSession = new TerminalSession({
-      container,
-      env: this.d.ptyEnv,
+      command: this.d.sandbox.shellCommand(box),
       graceMs: this.d.graceMs,
       onDisposed: () => {
         for (const map of [this.terminals, this.prewarmed]) {

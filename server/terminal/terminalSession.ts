@@ -1,7 +1,8 @@
-// One learner's shell in their box: a pty running `docker exec -it <box> bash -l`, shared
+// One learner's shell in their box: a pty running the sandbox's shell command, shared
 // by every page the learner has open, kept for a grace period after the last page leaves
 // so a reload or a dropped connection gets the same shell and its recent output back.
 import * as pty from "node-pty";
+import type { ShellCommand } from "../sandbox/sandboxManager.ts";
 import { OutputBuffer } from "./outputBuffer.ts";
 
 export interface TerminalPeer {
@@ -10,9 +11,8 @@ export interface TerminalPeer {
 }
 
 export interface TerminalSessionOptions {
-  container: string;
-  /** The only environment the docker CLI gets: never the server's own. */
-  env: Record<string, string>;
+  /** What runs in the pty (with its whole environment: never the server's own). */
+  command: ShellCommand;
   graceMs: number;
   /** Called once, when the session is disposed (grace ran out, or the box went away). */
   onDisposed: () => void;
@@ -79,11 +79,8 @@ export class TerminalSession {
   }
 
   private spawn(): void {
-    const proc = pty.spawn(
-      "docker",
-      ["exec", "-it", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-w", "/root", this.o.container, "bash", "-l"],
-      { name: "xterm-256color", cols: this.size.cols, rows: this.size.rows, cwd: "/", env: this.o.env },
-    );
+    const { file, args, env } = this.o.command;
+    const proc = pty.spawn(file, args, { name: "xterm-256color", cols: this.size.cols, rows: this.size.rows, cwd: "/", env });
     this.proc = proc;
     proc.onData((d) => this.output.push(d));
     proc.onExit(({ exitCode }) => {

@@ -1,7 +1,6 @@
 // What a learner keeps when things go wrong: the server restarts (same box, same images,
 // same progress), or the box dies (told so; a reload gives a fresh box; progress stays).
 import net from "node:net";
-import Docker from "dockerode";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";

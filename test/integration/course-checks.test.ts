@@ -22,7 +22,6 @@ interface TestBox {
 
 let lab: Shiplab;
 let config: Readonly<Config>;
-let hostDocker: Docker;
 let registryUrl: string;
 
 /** Never pulls busybox:latest: images' negative cases, then the architecture lesson. */
@@ -39,7 +38,6 @@ let reg: TestBox;
 beforeAll(async () => {
   ({ lab, config } = await startTestLab());
   const host = await testHost();
-  hostDocker = host.docker;
   registryUrl = host.registry.url;
   const acquire = async (learnerId: string): Promise<TestBox> => {
     const { box } = await lab.sandbox.acquire(learnerId);
@@ -71,7 +69,7 @@ function exercise(id: string): Exercise {
 async function grade(id: string, tb: TestBox, answer?: unknown, opts: { probe?: boolean } = {}): Promise<CheckResult> {
   const ex = exercise(id);
   const parsed = answer !== undefined && ex.check.kind.parseAnswer ? ex.check.kind.parseAnswer(ex.check.params, answer) : answer;
-  const probe = opts.probe === false ? undefined : boxProbe(hostDocker, tb.box.container);
+  const probe = opts.probe === false ? undefined : boxProbe(lab.sandbox, tb.box);
   return runCheck(ex, tb.inner, { answer: parsed, registryUrl, box: probe });
 }
 

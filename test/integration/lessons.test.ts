@@ -27,7 +27,7 @@ describe("every solution passes its own check in a fresh box", () => {
       const host = await testHost();
       const outcomes = await runLessonSolutions(
         lesson,
-        { host: host.docker, sandbox: lab.sandbox, registryUrl: host.registry.url },
+        { sandbox: lab.sandbox, registryUrl: host.registry.url },
         crypto.randomBytes(8).toString("hex"),
       );
       expect(outcomes.map((o) => o.exerciseId)).toEqual(lesson.exercises.map((e) => e.id));
