@@ -65,6 +65,29 @@ describe("a box", () => {
     expect((await lab.sandbox.acquire("a000000000000001")).box.id).toBe(box.id);
   });
 
+  it("does in its user namespace what learners do: BuildKit and legacy builds, run -d, top, -p, exec, logs, cp, restart", async () => {
+    const { box } = await lab.sandbox.acquire("a000000000000003");
+    const script = [
+      "set -e",
+      "docker pull -q busybox >/dev/null",
+      "mkdir -p /root/ctx && cd /root/ctx",
+      "printf 'FROM busybox\\nRUN echo built > /built\\nCMD [\"cat\", \"/built\"]\\n' > Dockerfile",
+      "DOCKER_BUILDKIT=1 docker build -q -t t/kit . >/dev/null && docker run --rm t/kit",
+      "DOCKER_BUILDKIT=0 docker build -q -t t/legacy . >/dev/null && docker run --rm t/legacy",
+      "docker history --format '{{.CreatedBy}}' t/kit | grep -q buildkit && echo history-says-buildkit",
+      "mkdir -p /root/www && echo served > /root/www/index.html",
+      "docker run -d --name web -p 8080:80 -v /root/www:/www busybox httpd -f -p 80 -h /www >/dev/null",
+      "docker top web | grep -q httpd && echo top-ok",
+      "sleep 1; busybox wget -qO- http://127.0.0.1:8080/",
+      "docker exec web sh -c 'echo exec-ok > /tmp/x' && docker cp web:/tmp/x /root/x && cat /root/x",
+      "docker logs web >/dev/null && docker restart -t 1 web >/dev/null && docker inspect -f '{{.State.Running}}' web",
+    ].join("\n");
+    const r = await sh(box.container, script);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out.match(/^built\r?$/gm)).toHaveLength(2);
+    for (const want of ["history-says-buildkit", "top-ok", "served", "exec-ok", "true"]) expect(r.out).toContain(want);
+  });
+
   it("pulls the lab's images, explains a miss, and keeps the lab's own images read-only", async () => {
     const { box } = await lab.sandbox.acquire("a000000000000002");
     const pull = await sh(box.container, "docker pull busybox && docker run --rm busybox echo from-busybox");
