@@ -6,16 +6,23 @@
 # on the box's own cgroup, which the host handed to the box's root, and nothing above it.
 set -eu
 
+# The host hands the box its cgroup and isolates its network port just after the box
+# starts, then says so in /shiplab: nothing below may run before that.
+i=0
+while [ ! -e /shiplab/.confined ] && [ "$i" -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   # cgroup v2: our own writable mount; the box's processes move to a leaf ("init") so the
   # box's cgroup may hand its controllers down to the inner daemon's containers.
   umount -l /sys/fs/cgroup 2>/dev/null || true
-  mount -t cgroup2 -o nsdelegate cgroup2 /sys/fs/cgroup 2>/dev/null || mount -t cgroup2 cgroup2 /sys/fs/cgroup
+  mount -t cgroup2 cgroup2 /sys/fs/cgroup
   mkdir -p /sys/fs/cgroup/init
-  while read -r pid; do echo "$pid" > /sys/fs/cgroup/init/cgroup.procs 2>/dev/null || true; done < /sys/fs/cgroup/cgroup.procs
+  while read -r pid; do echo "$pid" 2>/dev/null > /sys/fs/cgroup/init/cgroup.procs || true; done < /sys/fs/cgroup/cgroup.procs
   for c in $(cat /sys/fs/cgroup/cgroup.controllers); do
-    echo "+$c" > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null || true
+    echo "+$c" 2>/dev/null > /sys/fs/cgroup/cgroup.subtree_control || true
   done
+  # Without controllers to hand down, `docker run -m` in the box would limit nothing.
+  [ -n "$(cat /sys/fs/cgroup/cgroup.subtree_control)" ] || echo "shiplab-box-init: no cgroup controllers delegated to this box" >&2
 else
   # cgroup v1 (or hybrid): mount each hierarchy the box is in; the cgroup namespace makes
   # the box's own cgroup the root of every mount. Only existing hierarchies can be

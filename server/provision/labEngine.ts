@@ -5,9 +5,10 @@
 //
 // It touches nothing of the host's: no iptables (Shiplab writes the box network's
 // firewall itself), no default bridge, containerd namespaces of its own. Its data root is
-// an XFS file system on a sparse loop file mounted with project quotas, so every box's
-// root file system gets a size limit (overlay2 `size`), and the engine as a whole cannot
-// grow past SHIPLAB_ENGINE_DISK.
+// a btrfs file system on a sparse loop file, with quotas, so every box's root file system
+// gets a size limit (the btrfs storage driver's `size`), and the engine as a whole cannot
+// grow past SHIPLAB_ENGINE_DISK. (XFS project quotas with overlay2 were the first choice;
+// this machine's kernel has no quota support for XFS, while btrfs quotas are built in.)
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
@@ -72,6 +73,9 @@ export function labEngineArgs(p: LabEnginePaths, runtimes: Record<string, string
     // Every box's root is an unprivileged user on the host (dockremap's subordinate IDs).
     "--userns-remap", "default",
     "--storage-driver", "btrfs",
+    // Plain cgroup paths Shiplab can hand over (a systemd host would default to systemd
+    // slices, and refuse a parent that is not one).
+    "--exec-opt", "native.cgroupdriver=cgroupfs",
     "--cgroup-parent", `shiplab-${p.tag}`,
     // A host's own containerd may serve this engine too: keep our containers apart.
     "--containerd-namespace", `shiplab-${p.tag}`,
@@ -106,7 +110,7 @@ async function isMounted(dir: string): Promise<boolean> {
   }
 }
 
-/** The data root: a sparse XFS file mounted with project quotas (created once). */
+/** The data root: a sparse btrfs file, loop-mounted (created once). */
 async function mountDataRoot(p: LabEnginePaths, diskBytes: number, log: Logger): Promise<void> {
   fs.mkdirSync(p.dataRoot, { recursive: true });
   if (await isMounted(p.dataRoot)) return;
@@ -116,7 +120,7 @@ async function mountDataRoot(p: LabEnginePaths, diskBytes: number, log: Logger):
     fs.truncateSync(p.disk, diskBytes);
     await run("mkfs.btrfs", ["-q", "-f", p.disk]);
   } else if (fs.statSync(p.disk).size < diskBytes) {
-    // A larger SHIPLAB_ENGINE_DISK than before: grow the file; XFS grows once mounted.
+    // A larger SHIPLAB_ENGINE_DISK than before: grow the file; btrfs grows once mounted.
     fs.truncateSync(p.disk, diskBytes);
   }
   // discard: space freed inside goes back to the host's disk.
@@ -158,6 +162,9 @@ export async function repairQuotas(dataRoot: string): Promise<boolean> {
   return true;
 }
 
+/** The flags the running engine was started with, to tell when they are out of date. */
+const argsFile = (p: LabEnginePaths) => path.join(p.dir, "dockerd.args");
+
 /** The operator's SHIPLAB_BOX_RUNTIME, when it is not runc: found on PATH or refused. */
 async function extraRuntime(runtime: string): Promise<Record<string, string>> {
   if (runtime === "runc") return {};
@@ -170,14 +177,38 @@ async function extraRuntime(runtime: string): Promise<Record<string, string>> {
   }
 }
 
-function pidAlive(pidfile: string): number | undefined {
+/** The pid of our engine's dockerd if it still runs (a reused pid after a reboot is not). */
+function engineAlive(p: LabEnginePaths): number | undefined {
   try {
-    const pid = Number(fs.readFileSync(pidfile, "utf8").trim());
+    const pid = Number(fs.readFileSync(p.pidfile, "utf8").trim());
     if (!Number.isInteger(pid) || pid <= 0) return undefined;
-    process.kill(pid, 0);
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+    if (!cmdline[0]?.endsWith("dockerd") || !cmdline.includes(`unix://${p.socket}`)) {
+      fs.rmSync(p.pidfile, { force: true });
+      return undefined;
+    }
     return pid;
   } catch {
     return undefined;
+  }
+}
+
+/**
+ * Every box's root is the same host user, so each box's session keyring (runc makes one
+ * per container, before the box's seccomp profile applies) counts against that one user's
+ * key quota: 200 keys by default, so 200 boxes. Raised to fit a large class; never lowered.
+ */
+function ensureKeyQuota(log: Logger): void {
+  const want: Record<string, number> = { maxkeys: 20_000, maxbytes: 2_000_000 };
+  for (const [knob, value] of Object.entries(want)) {
+    const file = `/proc/sys/kernel/keys/${knob}`;
+    try {
+      if (Number(fs.readFileSync(file, "utf8")) >= value) continue;
+      fs.writeFileSync(file, String(value));
+      log.info(`  kernel.keys.${knob} raised to ${value} (one key per box, all boxes one host user)`);
+    } catch {
+      log.warn(`could not raise kernel.keys.${knob}: more than about 200 boxes at once will fail to start`);
+    }
   }
 }
 
@@ -189,20 +220,30 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
   const p = labEnginePaths(stateDir);
   const docker = new Docker({ socketPath: p.socket, timeout: 60_000 });
   if (await answers(docker)) {
+    const started = fs.existsSync(argsFile(p)) ? fs.readFileSync(argsFile(p), "utf8") : "";
+    if (started !== labEngineArgs(p, await extraRuntime(runtime)).join("\n")) {
+      log.warn(`Shiplab's engine runs with other settings than this Shiplab would start it with; to apply them, stop it (kill the pid in ${p.pidfile}) and start again`);
+    }
     await ensureQuotas(p.dataRoot);
-    return describe(docker, p);
+    ensureKeyQuota(log);
+    return describe(docker, p, runtime);
   }
   if (process.getuid?.() !== 0) {
     throw new SetupError("Shiplab runs its own Docker Engine for the learners' boxes and needs root to start it: run `npm start` as root.");
   }
   const done = log.step("starting Shiplab's Docker Engine (user-namespaced boxes)");
   fs.mkdirSync(p.dir, { recursive: true });
-  if (!pidAlive(p.pidfile)) {
+  const args = labEngineArgs(p, await extraRuntime(runtime));
+  if (!engineAlive(p)) {
     await mountDataRoot(p, diskBytes, log);
     await ensureQuotas(p.dataRoot);
     // Detached: it outlives this process like a service, so a restarted server adopts boxes.
     const out = fs.openSync(p.log, "a");
-    const child = spawn("dockerd", labEngineArgs(p, await extraRuntime(runtime)), { detached: true, stdio: ["ignore", out, out] });
+    // Its own small environment: never the server's (SHIPLAB_SECRET and the like).
+    const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+    const child = spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out], env, cwd: p.dir });
+    fs.writeFileSync(argsFile(p), args.join("\n"));
+    child.once("error", (err) => log.error(`could not start dockerd: ${err.message}`));
     child.unref();
     fs.closeSync(out);
     log.info(`  dockerd started (pid ${child.pid}); its log is ${p.log}`);
@@ -214,14 +255,21 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  const engine = await describe(docker, p);
+  ensureKeyQuota(log);
+  const engine = await describe(docker, p, runtime);
   done();
   return engine;
 }
 
-/** The engine as it runs: refuses one without user namespaces (its boxes' root would be host root). */
-async function describe(docker: Docker, p: LabEnginePaths): Promise<LabEngine> {
-  const info = (await docker.info()) as { SecurityOptions?: string[]; DockerRootDir?: string };
+/**
+ * The engine as it runs. Refuses one without user namespaces (its boxes' root would be
+ * host root), and one that does not offer the runtime asked for (started before it was set).
+ */
+async function describe(docker: Docker, p: LabEnginePaths, runtime: string): Promise<LabEngine> {
+  const info = (await docker.info()) as { SecurityOptions?: string[]; DockerRootDir?: string; Runtimes?: Record<string, unknown> };
+  if (info.Runtimes && !(runtime in info.Runtimes)) {
+    throw new SetupError(`Shiplab's engine was started without the runtime ${runtime} (SHIPLAB_BOX_RUNTIME): stop it (kill the pid in ${p.pidfile}) and run \`npm start\` again.`);
+  }
   // With --userns-remap the data root is <data-root>/<uid>.<gid> of the remapped root.
   const remap = /\/(\d+)\.(\d+)$/.exec(info.DockerRootDir ?? "");
   if (!info.SecurityOptions?.some((o) => o.includes("name=userns")) || !remap || Number(remap[1]) === 0) {

@@ -7,9 +7,9 @@
 import path from "node:path";
 import Docker from "dockerode";
 import type { Logger } from "../log.ts";
-import { networkNames, removeBoxNetwork } from "../sandbox/boxNetwork.ts";
+import { networkNames } from "../sandbox/boxNetwork.ts";
 import { removeBoxDir } from "../sandbox/boxSocketDir.ts";
-import { LABEL } from "../sandbox/labels.ts";
+import { LABEL, isBoxId } from "../sandbox/labels.ts";
 
 export const HOST_ENGINE_SOCKET = "/var/run/docker.sock";
 
@@ -24,16 +24,30 @@ export async function reapLegacyBoxes(instance: string, stateDir: string, log: L
     all: true,
     filters: { label: [`${LABEL.instance}=${instance}`, LABEL.box] },
   });
+  let removed = 0;
   for (const c of containers) {
-    await host.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-    await removeBoxDir(path.join(stateDir, "boxes", instance, c.Labels[LABEL.box]));
-    log.info(`removed box ${c.Names[0]?.slice(1)} from the host's Docker Engine (made before user-namespaced boxes)`);
+    const name = c.Names[0]?.slice(1) ?? c.Id;
+    try {
+      await host.getContainer(c.Id).remove({ force: true, v: true });
+    } catch (err) {
+      log.warn(`could not remove the old box ${name} from the host's Docker Engine: ${(err as Error).message}`);
+      continue;
+    }
+    removed++;
+    const id = c.Labels[LABEL.box];
+    if (isBoxId(id)) await removeBoxDir(path.join(stateDir, "boxes", instance, id));
+    log.info(`removed box ${name} from the host's Docker Engine (made before user-namespaced boxes)`);
   }
-  const { name, bridge } = networkNames(instance);
+  // Its network goes too: its bridge name is the one Shiplab's engine uses now. Only the
+  // Docker network: the firewall chains of that name are today's, and applyBoxFirewall
+  // rewrites them for the new bridge.
+  const { name } = networkNames(instance);
   const legacyNet = (await host.listNetworks({ filters: { name: [name], label: [`${LABEL.instance}=${instance}`] } })).find((n) => n.Name === name);
   if (legacyNet) {
-    await removeBoxNetwork(host, instance, { name, bridge, gateway: "", subnet: "" });
-    log.info(`removed network ${name} from the host's Docker Engine (its bridge name is Shiplab's engine's now)`);
+    await host.getNetwork(legacyNet.Id).remove().then(
+      () => log.info(`removed network ${name} from the host's Docker Engine`),
+      (err: Error) => log.warn(`could not remove network ${name} from the host's Docker Engine: ${err.message}`),
+    );
   }
-  return containers.length;
+  return removed;
 }

@@ -1,9 +1,10 @@
 // The network every box of one Shiplab sits on: internal (no route out), no traffic
 // between boxes, and a host firewall that lets a box reach only the lab gate. Shiplab's
 // engine runs with --iptables=false (it must not rewrite the host's firewall), so the
-// rules here are all there is: INPUT lets a box reach the gate's port and nothing else,
-// FORWARD drops anything a box would send through the host, and every bridge port is
-// isolated, so boxes cannot reach each other even at layer 2.
+// rules here are all there is: raw PREROUTING drops whatever a box sends to anything but
+// the gateway address, INPUT lets it reach the gate's port and nothing else, FORWARD drops
+// anything a box would send through the host, IPv6 is off on the bridge, and each box's
+// bridge port is isolated, so boxes cannot reach each other even at layer 2.
 import crypto from "node:crypto";
 import fs from "node:fs";
 import type Docker from "dockerode";
@@ -17,25 +18,40 @@ export interface BoxNetwork {
   subnet: string;
 }
 
-export function networkNames(instance: string): { name: string; bridge: string; chain: string; forwardChain: string } {
-  const h = crypto.createHash("sha256").update(instance).digest("hex").slice(0, 8);
-  // Linux interface names are at most 15 characters.
-  return { name: `shiplab-${instance}`, bridge: `shl${h}`, chain: `SHIPLAB-${h}`, forwardChain: `SHIPLAB-${h}-F` };
+export interface NetworkNames {
+  name: string;
+  bridge: string;
+  /** filter INPUT: what a box may reach on the host. */
+  chain: string;
+  /** filter FORWARD: nothing. */
+  forwardChain: string;
+  /** raw PREROUTING: anything not for the gateway is dropped before any other rule. */
+  rawChain: string;
 }
 
-/** Isolates every port of the box bridge (kernel ≥ 4.18): isolated ports reach only the host. */
-export function isolateBridgePorts(net: BoxNetwork, sysClassNet = "/sys/class/net"): number {
+export function networkNames(instance: string): NetworkNames {
+  const h = crypto.createHash("sha256").update(instance).digest("hex").slice(0, 8);
+  // Linux interface names are at most 15 characters.
+  return { name: `shiplab-${instance}`, bridge: `shl${h}`, chain: `SHIPLAB-${h}`, forwardChain: `SHIPLAB-${h}-F`, rawChain: `SHIPLAB-${h}-R` };
+}
+
+/**
+ * Isolates the bridge port of the box whose init is `pid`, and checks that it took: the
+ * box must not be handed out on a bridge where it could reach its neighbours.
+ */
+export function isolateBoxPort(net: BoxNetwork, pid: number, procRoot = "/proc", sysClassNet = "/sys/class/net"): string {
+  // The box's eth0 names its host-side peer by interface index; the box's own /sys says which.
+  const peerIndex = fs.readFileSync(`${procRoot}/${pid}/root/sys/class/net/eth0/iflink`, "utf8").trim();
   const brif = `${sysClassNet}/${net.bridge}/brif`;
-  let isolated = 0;
-  for (const port of fs.existsSync(brif) ? fs.readdirSync(brif) : []) {
-    try {
-      fs.writeFileSync(`${brif}/${port}/isolated`, "1");
-      isolated++;
-    } catch {
-      // A port that went away meanwhile (a box being removed).
-    }
+  const port = (fs.existsSync(brif) ? fs.readdirSync(brif) : []).find(
+    (p) => fs.readFileSync(`${sysClassNet}/${p}/ifindex`, "utf8").trim() === peerIndex,
+  );
+  if (!port) throw new Error(`the box (pid ${pid}) has no port on bridge ${net.bridge}`);
+  fs.writeFileSync(`${brif}/${port}/isolated`, "1");
+  if (fs.readFileSync(`${brif}/${port}/isolated`, "utf8").trim() !== "1") {
+    throw new Error(`bridge port ${port} cannot be isolated (kernel older than 4.18?)`);
   }
-  return isolated;
+  return port;
 }
 
 export async function ensureBoxNetwork(docker: Docker, instance: string, testRun: string | undefined): Promise<BoxNetwork> {
@@ -59,7 +75,19 @@ export async function ensureBoxNetwork(docker: Docker, instance: string, testRun
   }
   const ipam = info.IPAM?.Config?.[0];
   if (!ipam?.Gateway || !ipam.Subnet) throw new Error(`network ${name} has no gateway address`);
-  return { name, bridge: info.Options?.["com.docker.network.bridge.name"] ?? bridge, gateway: ipam.Gateway, subnet: ipam.Subnet };
+  const net = { name, bridge: info.Options?.["com.docker.network.bridge.name"] ?? bridge, gateway: ipam.Gateway, subnet: ipam.Subnet };
+  disableIpv6(net.bridge);
+  return net;
+}
+
+/**
+ * No IPv6 on the box bridge: the firewall below is IPv4, and a box that turned IPv6 on in
+ * its own namespace would otherwise reach the host's services at the bridge's link-local
+ * address. (The bridge exists once the network does; Docker creates it at once.)
+ */
+function disableIpv6(bridge: string): void {
+  const knob = `/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`;
+  if (fs.existsSync(knob)) fs.writeFileSync(knob, "1");
 }
 
 async function iptables(args: string[]): Promise<boolean> {
@@ -71,43 +99,57 @@ async function iptables(args: string[]): Promise<boolean> {
   }
 }
 
-async function freshChain(chain: string): Promise<void> {
-  if (!(await iptables(["-n", "-L", chain]))) await run("iptables", ["-w", "-N", chain]);
-  await run("iptables", ["-w", "-F", chain]);
+/** Makes `chain` (in `table`) hold exactly `rules`; a chain that already does is left alone,
+ * so a restarting server never leaves its running boxes behind an empty chain. */
+async function setChain(table: string, chain: string, rules: string[][]): Promise<void> {
+  const wanted = [`-N ${chain}`, ...rules.map((r) => `-A ${chain} ${r.join(" ")}`)].join("\n");
+  const current = await run("iptables", ["-w", "-t", table, "-S", chain]).catch(() => undefined);
+  if (current?.trim() === wanted) return;
+  if (current === undefined) await run("iptables", ["-w", "-t", table, "-N", chain]);
+  else await run("iptables", ["-w", "-t", table, "-F", chain]);
+  for (const r of rules) await run("iptables", ["-w", "-t", table, "-A", chain, ...r]);
 }
 
-async function ensureJump(rule: string[]): Promise<void> {
-  if (!(await iptables(["-C", ...rule]))) await run("iptables", ["-w", "-I", ...rule]);
+async function ensureJump(table: string, rule: string[]): Promise<void> {
+  if (!(await iptables(["-t", table, "-C", ...rule]))) await run("iptables", ["-w", "-t", table, "-I", ...rule]);
 }
 
 /** Host firewall: from the box bridge, only the gate's port on the gateway address is open. */
 export async function applyBoxFirewall(instance: string, net: BoxNetwork, gatePort: number): Promise<void> {
-  const { chain, forwardChain } = networkNames(instance);
-  await freshChain(chain);
-  await run("iptables", ["-w", "-A", chain, "-p", "tcp", "-d", net.gateway, "--dport", String(gatePort), "-j", "ACCEPT"]);
-  await run("iptables", ["-w", "-A", chain, "-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"]);
-  await run("iptables", ["-w", "-A", chain, "-j", "REJECT"]);
-  await ensureJump(["INPUT", "-i", net.bridge, "-j", chain]);
+  const { chain, forwardChain, rawChain } = networkNames(instance);
+  // raw PREROUTING runs before every filter chain, whatever order other software (a host
+  // Docker Engine restarting) later puts its own FORWARD rules in.
+  await setChain("raw", rawChain, [["-d", `${net.gateway}/32`, "-j", "RETURN"], ["-j", "DROP"]]);
+  await ensureJump("raw", ["PREROUTING", "-i", net.bridge, "-j", rawChain]);
+  await setChain("filter", chain, [
+    ["-d", `${net.gateway}/32`, "-p", "tcp", "-m", "tcp", "--dport", String(gatePort), "-j", "ACCEPT"],
+    ["-p", "tcp", "-j", "REJECT", "--reject-with", "tcp-reset"],
+    ["-j", "REJECT", "--reject-with", "icmp-port-unreachable"],
+  ]);
+  await ensureJump("filter", ["INPUT", "-i", net.bridge, "-j", chain]);
   // Nothing is forwarded to or from a box: not to another box, not out of the host.
-  await freshChain(forwardChain);
-  await run("iptables", ["-w", "-A", forwardChain, "-j", "DROP"]);
-  await ensureJump(["FORWARD", "-i", net.bridge, "-j", forwardChain]);
-  await ensureJump(["FORWARD", "-o", net.bridge, "-j", forwardChain]);
+  await setChain("filter", forwardChain, [["-j", "DROP"]]);
+  await ensureJump("filter", ["FORWARD", "-i", net.bridge, "-j", forwardChain]);
+  await ensureJump("filter", ["FORWARD", "-o", net.bridge, "-j", forwardChain]);
 }
 
-async function removeChains(bridge: string, chain: string, forwardChain: string): Promise<void> {
+async function removeChains(bridge: string, chain: string): Promise<void> {
+  const forwardChain = `${chain}-F`;
+  const rawChain = `${chain}-R`;
   while (await iptables(["-D", "INPUT", "-i", bridge, "-j", chain]));
   while (await iptables(["-D", "FORWARD", "-i", bridge, "-j", forwardChain]));
   while (await iptables(["-D", "FORWARD", "-o", bridge, "-j", forwardChain]));
+  while (await iptables(["-t", "raw", "-D", "PREROUTING", "-i", bridge, "-j", rawChain]));
   for (const c of [chain, forwardChain]) {
     await iptables(["-F", c]);
     await iptables(["-X", c]);
   }
+  await iptables(["-t", "raw", "-F", rawChain]);
+  await iptables(["-t", "raw", "-X", rawChain]);
 }
 
 export async function removeBoxNetwork(docker: Docker, instance: string, net: BoxNetwork): Promise<void> {
-  const { chain, forwardChain } = networkNames(instance);
-  await removeChains(net.bridge, chain, forwardChain);
+  await removeChains(net.bridge, networkNames(instance).chain);
   await docker.getNetwork(net.name).remove().catch(() => undefined);
 }
 
@@ -122,6 +164,6 @@ export async function removeStaleFirewallRules(): Promise<void> {
   for (const line of rules.split("\n")) {
     const m = /^-A INPUT -i (shl[0-9a-f]{8}) -j (SHIPLAB-[0-9a-f]{8})$/.exec(line.trim());
     if (!m || fs.existsSync(`/sys/class/net/${m[1]}`)) continue;
-    await removeChains(m[1], m[2], `${m[2]}-F`);
+    await removeChains(m[1], m[2]);
   }
 }

@@ -1,6 +1,8 @@
 // The host folder through which the server reads a box's own Docker daemon: a tiny tmpfs
 // owned by the box's (unprivileged) root, bind-mounted into the box as /shiplab. A tmpfs,
-// not a plain folder, so a learner who writes there fills 1 MiB, not the host's disk.
+// not a plain folder, so a learner who writes there fills 1 MiB, not the host's disk; and
+// nosymfollow, so a learner who swaps docker.sock for a symlink to a host socket (the
+// engine's) sends the server, which runs as root, nowhere.
 import fs from "node:fs";
 import path from "node:path";
 import { run } from "../host/run.ts";
@@ -22,7 +24,7 @@ export async function createSocketDir(boxDir: string, owner: { uid: number; gid:
   const dir = socketDir(boxDir);
   fs.mkdirSync(dir, { recursive: true });
   if (!(await isMounted(dir))) {
-    await run("mount", ["-t", "tmpfs", "-o", `size=1m,nr_inodes=64,mode=0750,uid=${owner.uid},gid=${owner.gid}`, "shiplab-box", dir]);
+    await run("mount", ["-t", "tmpfs", "-o", `size=1m,nr_inodes=64,mode=0750,uid=${owner.uid},gid=${owner.gid},nosymfollow,nosuid,nodev,noexec`, "shiplab-box", dir]);
   }
   return dir;
 }

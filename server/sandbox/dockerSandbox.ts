@@ -5,13 +5,14 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import { EventStream } from "../docker/eventStream.ts";
+import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
 import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
-import { isolateBridgePorts, type BoxNetwork } from "./boxNetwork.ts";
+import { isolateBoxPort, type BoxNetwork } from "./boxNetwork.ts";
 import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
 import { createSocketDir, removeBoxDir } from "./boxSocketDir.ts";
 import { boxCapDrop } from "./capabilities.ts";
-import { BOX_ISOLATION, LABEL, baseLabels } from "./labels.ts";
+import { BOX_ISOLATION, LABEL, baseLabels, isBoxId } from "./labels.ts";
 import { boxSeccompOpt } from "./seccompProfile.ts";
 import { execInBox, type ExecResult } from "./boxExec.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager, ShellCommand } from "./sandboxManager.ts";
@@ -51,6 +52,8 @@ interface Tracked {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+/** Written into the box's /shiplab once the host has confined it (box-init waits for it). */
+const CONFINED_MARKER = ".confined";
 
 export class DockerSandbox implements SandboxManager {
   private readonly boxes = new Map<string, Tracked>();
@@ -65,6 +68,7 @@ export class DockerSandbox implements SandboxManager {
   /** Removals under way, by container name. */
   private readonly removals = new Map<string, { boxId: string; done: Promise<void> }>();
   private reaper: NodeJS.Timeout | undefined;
+  private reaping: Promise<void> | undefined;
   private deaths: EventStream | undefined;
   private disposed = false;
   private readonly boxesDir: string;
@@ -91,18 +95,21 @@ export class DockerSandbox implements SandboxManager {
     // A box whose container stops (the learner killed its init, the engine restarted…)
     // is removed at once, so its learner hears about it now rather than at the next reap.
     this.deaths = new EventStream({
-      docker: new Docker({ socketPath: (this.o.docker.modem as { socketPath?: string }).socketPath ?? "/var/run/docker.sock" }),
+      docker: new Docker({ socketPath: this.o.engineHost.replace(/^unix:\/\//, "") }),
       filters: { type: ["container"], event: ["die"], label: [`${LABEL.instance}=${this.o.instance}`] },
       onEvent: (ev) => {
         const id = ev.Actor?.Attributes?.[LABEL.box];
-        if (id && this.list().some((b) => b.id === id)) void this.destroy(id, "died");
+        if (id && this.list().some((b) => b.id === id)) void inBackground(this.o.log, `removing dead box ${id}`, () => this.destroy(id, "died"));
       },
     });
     this.deaths.start();
     this.fillPool();
     const interval =
       this.o.reapIntervalMs ?? Math.min(30_000, Math.max(1_000, Math.min(this.o.idleTimeoutMs, this.o.maxLifetimeMs) / 4));
-    this.reaper = setInterval(() => void this.reap(), interval);
+    this.reaper = setInterval(() => {
+      // One reap at a time: a slow one (a quota rescan) is not stacked on.
+      this.reaping ??= inBackground(this.o.log, "reaping boxes", () => this.reap()).finally(() => (this.reaping = undefined));
+    }, interval);
     this.reaper.unref();
   }
 
@@ -139,7 +146,7 @@ export class DockerSandbox implements SandboxManager {
     // Disks left behind by boxes whose containers are gone.
     if (fs.existsSync(this.boxesDir)) {
       for (const id of fs.readdirSync(this.boxesDir)) {
-        if (!kept.has(id)) await removeBoxDir(path.join(this.boxesDir, id));
+        if (!kept.has(id) && isBoxId(id)) await removeBoxDir(path.join(this.boxesDir, id));
       }
     }
   }
@@ -258,7 +265,11 @@ export class DockerSandbox implements SandboxManager {
 
   private async reap(): Promise<void> {
     if (this.disposed) return;
-    if (await this.o.repairQuotas().catch((err: Error) => void this.o.log.warn(`disk quotas: ${err.message}`))) {
+    const repaired = await this.o.repairQuotas().catch((err: Error) => {
+      this.o.log.warn(`disk quotas: ${err.message}`);
+      return false;
+    });
+    if (repaired) {
       this.o.log.warn("the engine's disk quotas had stopped counting; rescanned them");
     }
     const now = Date.now();
@@ -380,12 +391,18 @@ export class DockerSandbox implements SandboxManager {
   private async confine(box: Box): Promise<void> {
     const info = await this.o.docker.getContainer(box.container).inspect();
     const pid = info.State.Pid;
-    const root = hostRootOf(pid);
-    if (root.uid === 0 || root.uid !== this.o.boxRoot.uid) {
-      throw new Error(`box ${box.container} is not in a user namespace (its root is host uid ${root.uid}); refusing to hand it out`);
+    isolateBoxPort(this.o.network, pid);
+    if (this.o.runtime === "runc") {
+      // Other runtimes (sysbox-runc) make the user namespace and cgroups themselves.
+      const root = hostRootOf(pid);
+      if (root.uid === 0 || root.uid !== this.o.boxRoot.uid) {
+        throw new Error(`box ${box.container} is not in a user namespace (its root is host uid ${root.uid}); refusing to hand it out`);
+      }
+      const { dirs } = delegateCgroups(pid, root.uid, root.gid);
+      if (dirs.length === 0) throw new Error(`box ${box.container}: none of its cgroups could be found to hand over`);
     }
-    delegateCgroups(pid, root.uid, root.gid);
-    isolateBridgePorts(this.o.network);
+    // box-init waits for this before it sets up the box's cgroups and starts its daemon.
+    fs.writeFileSync(path.join(path.dirname(box.socketPath), CONFINED_MARKER), "");
   }
 
   private async daemonAnswers(socketPath: string): Promise<boolean> {
@@ -436,9 +453,13 @@ export class DockerSandbox implements SandboxManager {
   }
 
   private removeBox(box: Box, reason: RemovalReason): Promise<void> {
-    const done = this.removeBoxNow(box, reason).finally(() => this.removals.delete(box.container));
-    this.removals.set(box.container, { boxId: box.id, done });
-    return done;
+    const entry = { boxId: box.id, done: Promise.resolve() };
+    entry.done = this.removeBoxNow(box, reason).finally(() => {
+      // A newer removal of a box with the same name keeps its own entry.
+      if (this.removals.get(box.container) === entry) this.removals.delete(box.container);
+    });
+    this.removals.set(box.container, entry);
+    return entry.done;
   }
 
   /** Waits for the removal of a container of this name, if one is under way. */
@@ -448,7 +469,8 @@ export class DockerSandbox implements SandboxManager {
 
   private async removeBoxNow(box: Box, reason: RemovalReason): Promise<void> {
     await this.removeContainer(box.container);
-    await removeBoxDir(path.join(this.boxesDir, box.id));
+    // The id names a folder: only one of ours is ever removed (a label could say "..").
+    if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));
     if (reason !== "orphan") this.o.log.info(`removed box ${box.container} (${reason})`);
     for (const l of this.removedListeners) l(box, reason);
   }
@@ -464,6 +486,11 @@ export class DockerSandbox implements SandboxManager {
     if (this.reaper) clearInterval(this.reaper);
     this.reaper = undefined;
     this.deaths?.dispose();
-    await Promise.allSettled([...this.pending.values(), ...this.inFlight]);
+    await Promise.allSettled([
+      ...this.pending.values(),
+      ...this.inFlight,
+      ...[...this.removals.values()].map((r) => r.done),
+      ...(this.reaping ? [this.reaping] : []),
+    ]);
   }
 }

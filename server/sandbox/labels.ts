@@ -15,5 +15,10 @@ export function baseLabels(instance: string, testRun: string | undefined): Recor
   return { [LABEL.instance]: instance, ...(testRun ? { [LABEL.test]: testRun } : {}) };
 }
 
+/** A box id as Shiplab makes them (and the name of its folder): anything else is not ours. */
+export function isBoxId(id: string | undefined): id is string {
+  return typeof id === "string" && /^[0-9a-f]{12}$/.test(id);
+}
+
 /** Today's box: a user-namespaced engine, seccomp profile, delegated cgroup, disk quota. */
 export const BOX_ISOLATION = "userns-1";

@@ -1,7 +1,8 @@
 // The seccomp profile a box runs under. A box runs its own dockerd (in a user namespace),
-// and Docker's default profile refuses what that daemon needs (mount, unshare, keyctl…);
+// and Docker's default profile refuses what that daemon needs (mount, unshare, pivot_root…);
 // `seccomp=unconfined` would instead open every kernel entry point to an untrusted root.
-// So: Docker's default allowlist, plus only what the inner daemon needs, all unconditional.
+// So: Docker's default allowlist, plus only what the inner daemon needs, without
+// capability conditions (a few calls are allowed only with some arguments).
 
 export type SeccompAction = "SCMP_ACT_ALLOW" | "SCMP_ACT_ERRNO";
 export type SeccompOperator =
@@ -148,7 +149,9 @@ const TIME = [
 const NETWORK = [
   "accept", "accept4", "bind", "connect", "listen", "getsockname", "getpeername",
   "getsockopt", "setsockopt", "send", "sendto", "sendmsg", "sendmmsg", "recv", "recvfrom",
-  "recvmsg", "recvmmsg", "recvmmsg_time64", "shutdown", "socketpair", "socketcall",
+  // Not socketcall: the old 32-bit x86 multiplexer hides its arguments from seccomp, so
+  // it would get round the address-family rule below (current i386 libcs call socket()).
+  "recvmsg", "recvmmsg", "recvmmsg_time64", "shutdown", "socketpair",
 ];
 
 /** System V and POSIX message queues, semaphores and shared memory. */
@@ -194,8 +197,6 @@ export const INNER_DAEMON_SYSCALLS: readonly string[] = [
   "clone",
   // runc gives an inner container its own hostname (and NIS domain).
   "sethostname", "setdomainname",
-  // runc gives each inner container a new session keyring, and fails if it cannot.
-  "keyctl", "add_key", "request_key",
   // Inner Docker grants these to containers run with SYS_PTRACE (debugging lessons); they
   // pass the same ptrace access check as ptrace, so they cannot leave the box's PID namespace.
   "kcmp", "pidfd_getfd", "process_madvise",
@@ -256,6 +257,9 @@ const ALLOW_GROUPS: Record<string, readonly string[]> = {
   "architecture-specific": ARCH_SPECIFIC,
   "the inner Docker daemon": INNER_DAEMON_SYSCALLS,
 };
+
+/** The kernel keyring calls, answered ENOSYS. */
+export const KEYRING_CALLS = ["keyctl", "add_key", "request_key"] as const;
 
 /** Every name the profile allows (personality, socket and ioctl only with some arguments). */
 export const BOX_SECCOMP_ALLOWED: readonly string[] = [
@@ -324,6 +328,15 @@ export function boxSeccompProfile(): SeccompProfile {
         action: "SCMP_ACT_ERRNO",
         errnoRet: ENOSYS,
         comment: "clone3: not implemented, so callers use clone",
+      },
+      {
+        // Every box's root is the same host user, and the kernel's key quota is per host
+        // user (kernel.keys.maxkeys): keys made in one box would use up every box's. runc
+        // skips its session keyring when the calls answer ENOSYS (and only then).
+        names: [...KEYRING_CALLS],
+        action: "SCMP_ACT_ERRNO",
+        errnoRet: ENOSYS,
+        comment: "keyrings: not implemented, so runc goes without a session keyring",
       },
     ],
   };

@@ -7,6 +7,7 @@ import { localize } from "../checks/grader.ts";
 import { AnswerError, type Localized } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
+import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { LANGS, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
@@ -64,7 +65,7 @@ export class TerminalGateway {
       socket.data.lang = LANGS.includes(lang as Lang) ? (lang as Lang) : "en";
       next();
     });
-    d.io.on("connection", (socket) => void this.onConnection(socket as LearnerSocket));
+    d.io.on("connection", (socket) => void inBackground(d.log, "a learner's connection", () => this.onConnection(socket as LearnerSocket)));
     // Boxes already warm (adopted at start) get their shell now; later ones when pooled.
     for (const box of d.sandbox.list()) if (!box.learnerId) this.prewarm(box);
     this.unsubscribe.push(

@@ -12,6 +12,7 @@ import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { run } from "../../server/host/run.ts";
 import { cgroupDirs, parseCgroupMounts, parseProcCgroup } from "../../server/sandbox/boxCgroups.ts";
+import { labEnginePaths } from "../../server/provision/labEngine.ts";
 import { networkNames } from "../../server/sandbox/boxNetwork.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
 import { engineDocker, sh, startTestLab, stopTestLab } from "../support/testHost.ts";
@@ -189,6 +190,25 @@ describe("network", () => {
     }
   });
 
+  it("cannot send the server to another socket by swapping its daemon's socket for a symlink", async () => {
+    const { box } = await lab.sandbox.acquire("5ec0000000000003");
+    const engineSocket = labEnginePaths(config.stateDir).socket;
+    const r = await sh(box.container, `rm -f /shiplab/docker.sock && ln -s ${engineSocket} /shiplab/docker.sock && echo swapped`);
+    expect(r.out).toContain("swapped"); // the learner can do this much in their own folder…
+    // …and a new connection there leads nowhere: the folder does not follow symlinks.
+    const connect = await new Promise<string>((resolve) => {
+      const c = net.connect(box.socketPath);
+      c.once("connect", () => (c.destroy(), resolve("connected")));
+      c.once("error", (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
+    });
+    expect(connect).toBe("ELOOP");
+    // (A connection the server already had stays with the box's own daemon, never the engine.)
+    const engineId = ((await docker.info()) as { ID: string }).ID;
+    const seen = await lab.sandbox.daemonOf(box, 5000).info().then((i: { ID: string }) => i.ID, () => "no answer");
+    expect(seen).not.toBe(engineId);
+    await lab.sandbox.destroy(box.id, "requested");
+  });
+
   it("talks to its own daemon only: the host engine's socket and other boxes' daemons are out of reach", async () => {
     const engineId = ((await docker.info()) as { ID: string }).ID;
     const own = await sh(a.container, "docker info --format '{{.ID}}'");
@@ -206,8 +226,34 @@ describe("network", () => {
     expect((await sh(a.container, `ping -c 1 -W 1 ${ipB} >/dev/null 2>&1 && echo REACHED || echo UNREACHABLE`)).out).toContain("UNREACHABLE");
   });
 
+  it("cannot reach the host over IPv6, even with IPv6 turned on in the box", async () => {
+    const { bridge } = networkNames(config.instance);
+    expect(fs.readFileSync(`/proc/sys/net/ipv6/conf/${bridge}/disable_ipv6`, "utf8").trim()).toBe("1");
+    const listener = net.createServer((s) => s.end("host-secret\n"));
+    await new Promise<void>((r) => listener.listen(0, "::", () => r()));
+    try {
+      const port = (listener.address() as net.AddressInfo).port;
+      // The address the bridge would have: link-local, from its MAC (EUI-64).
+      const mac = fs.readFileSync(`/sys/class/net/${bridge}/address`, "utf8").trim().split(":").map((h) => parseInt(h, 16));
+      mac[0] ^= 2;
+      const hex = (a: number, b: number) => ((a << 8) | b).toString(16);
+      const ll = `fe80::${hex(mac[0], mac[1])}:${hex(mac[2], 0xff)}:${hex(0xfe, mac[3])}:${hex(mac[4], mac[5])}`;
+      const r = await sh(
+        a.container,
+        `echo 0 > /proc/sys/net/ipv6/conf/eth0/disable_ipv6; echo 0 > /proc/sys/net/ipv6/conf/all/disable_ipv6; sleep 2; ` +
+          `timeout 3 bash -c 'cat < /dev/tcp/${ll}%eth0/${port}' 2>/dev/null || echo UNREACHABLE`,
+      );
+      expect(r.out).not.toContain("host-secret");
+      expect(r.out).toContain("UNREACHABLE");
+    } finally {
+      listener.close();
+    }
+  });
+
   it("has the host firewall in place: nothing is forwarded to or from a box", async () => {
-    const { bridge, forwardChain } = networkNames(config.instance);
+    const { bridge, forwardChain, rawChain } = networkNames(config.instance);
+    expect(await run("iptables", ["-w", "-t", "raw", "-S", "PREROUTING"])).toContain(`-A PREROUTING -i ${bridge} -j ${rawChain}`);
+    expect(await run("iptables", ["-w", "-t", "raw", "-S", rawChain])).toContain(`-A ${rawChain} -d ${lab.network.gateway}/32 -j RETURN\n-A ${rawChain} -j DROP`);
     const forward = await run("iptables", ["-w", "-S", "FORWARD"]);
     expect(forward).toContain(`-A FORWARD -i ${bridge} -j ${forwardChain}`);
     expect(forward).toContain(`-A FORWARD -o ${bridge} -j ${forwardChain}`);

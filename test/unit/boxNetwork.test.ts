@@ -1,58 +1,66 @@
-// Tests isolating box bridge ports through a fake /sys/class/net, and the box network's names.
+// Tests isolating a box's bridge port through a fake /proc and /sys/class/net, and the box network's names.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BoxNetwork, isolateBridgePorts, networkNames } from "../../server/sandbox/boxNetwork.ts";
+import { type BoxNetwork, isolateBoxPort, networkNames } from "../../server/sandbox/boxNetwork.ts";
 
 const net = (bridge: string): BoxNetwork => ({ name: "shiplab-test", bridge, gateway: "172.30.0.1", subnet: "172.30.0.0/16" });
 
-describe("isolateBridgePorts", () => {
+describe("isolateBoxPort", () => {
+  let root: string;
   let sysClassNet: string;
+  let procRoot: string;
 
   beforeEach(() => {
-    sysClassNet = fs.mkdtempSync(path.join(os.tmpdir(), "boxnetwork-"));
+    root = fs.mkdtempSync(path.join(os.tmpdir(), "boxnetwork-"));
+    sysClassNet = path.join(root, "sys");
+    procRoot = path.join(root, "proc");
   });
   afterEach(() => {
-    fs.rmSync(sysClassNet, { recursive: true, force: true });
+    fs.rmSync(root, { recursive: true, force: true });
   });
 
-  function port(bridge: string, name: string): string {
+  /** A host interface with its index, as a port of `bridge`; returns its isolated file. */
+  function port(bridge: string, name: string, ifindex: number): string {
+    fs.mkdirSync(path.join(sysClassNet, name), { recursive: true });
+    fs.writeFileSync(path.join(sysClassNet, name, "ifindex"), `${ifindex}\n`);
     const dir = path.join(sysClassNet, bridge, "brif", name);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "isolated"), "0\n");
     return path.join(dir, "isolated");
   }
 
-  it("sets every port of the bridge to isolated and counts them", () => {
-    const files = ["veth1a2b3c4", "veth5d6e7f8", "vethabcdef0"].map((p) => port("shl1234abcd", p));
-    const other = port("docker0", "veth9999999");
+  /** A box init whose eth0's peer is host interface `peer`. */
+  function box(pid: number, peer: number): void {
+    const dir = path.join(procRoot, String(pid), "root", "sys", "class", "net", "eth0");
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "iflink"), `${peer}\n`);
+  }
 
-    expect(isolateBridgePorts(net("shl1234abcd"), sysClassNet)).toBe(3);
-
-    for (const f of files) expect(fs.readFileSync(f, "utf8").trim()).toBe("1");
-    expect(fs.readFileSync(other, "utf8")).toBe("0\n");
+  it("isolates the box's own port, found by its peer's interface index, and no other", () => {
+    const mine = port("shl1234abcd", "veth1a2b3c4", 17);
+    const neighbour = port("shl1234abcd", "veth5d6e7f8", 19);
+    box(4242, 17);
+    expect(isolateBoxPort(net("shl1234abcd"), 4242, procRoot, sysClassNet)).toBe("veth1a2b3c4");
+    expect(fs.readFileSync(mine, "utf8").trim()).toBe("1");
+    expect(fs.readFileSync(neighbour, "utf8")).toBe("0\n");
   });
 
-  it("returns 0 for a bridge without brif", () => {
-    fs.mkdirSync(path.join(sysClassNet, "shl1234abcd"));
-    expect(isolateBridgePorts(net("shl1234abcd"), sysClassNet)).toBe(0);
-    expect(isolateBridgePorts(net("shlmissing0"), sysClassNet)).toBe(0);
+  it("refuses a box with no port on the bridge (another bridge's port does not count)", () => {
+    port("docker0", "veth9999999", 17);
+    port("shl1234abcd", "veth5d6e7f8", 19);
+    box(4242, 17);
+    expect(() => isolateBoxPort(net("shl1234abcd"), 4242, procRoot, sysClassNet)).toThrow(/no port on bridge shl1234abcd/);
   });
 
-  it("returns 0 for a bridge with no ports yet", () => {
-    fs.mkdirSync(path.join(sysClassNet, "shl1234abcd", "brif"), { recursive: true });
-    expect(isolateBridgePorts(net("shl1234abcd"), sysClassNet)).toBe(0);
-  });
-
-  it("does not count a port that went away", () => {
-    const kept = port("shl1234abcd", "veth1a2b3c4");
-    // A port whose isolated file can no longer be written (it went away meanwhile).
-    fs.mkdirSync(path.join(sysClassNet, "shl1234abcd", "brif", "vethgone"));
-    fs.mkdirSync(path.join(sysClassNet, "shl1234abcd", "brif", "vethgone", "isolated"));
-
-    expect(isolateBridgePorts(net("shl1234abcd"), sysClassNet)).toBe(1);
-    expect(fs.readFileSync(kept, "utf8")).toBe("1");
+  it("fails loudly when the port cannot be isolated", () => {
+    port("shl1234abcd", "veth1a2b3c4", 17);
+    const isolated = path.join(sysClassNet, "shl1234abcd", "brif", "veth1a2b3c4", "isolated");
+    fs.rmSync(isolated);
+    fs.mkdirSync(isolated); // an unwritable flag, as on a kernel without port isolation
+    box(4242, 17);
+    expect(() => isolateBoxPort(net("shl1234abcd"), 4242, procRoot, sysClassNet)).toThrow();
   });
 });
 

@@ -64,11 +64,16 @@ describe("boxSeccompProfile", () => {
 
   it("allows what the inner daemon and ordinary programs need", () => {
     const needed = [
-      "mount", "umount2", "pivot_root", "unshare", "setns", "keyctl", "add_key", "request_key",
+      "mount", "umount2", "pivot_root", "unshare", "setns",
       "sethostname", "clone", "openat", "read", "write", "execve", "socket",
     ];
     for (const name of needed) expect(allowNames, name).toContain(name);
     for (const name of needed.filter((n) => n !== "socket")) expect(allowed(name), name).toBe(true);
+  });
+
+  it("answers the keyring calls ENOSYS (runc then goes without), and refuses socketcall", () => {
+    for (const name of ["keyctl", "add_key", "request_key"]) expect(answer(profile, name), name).toEqual({ action: "SCMP_ACT_ERRNO", errno: ENOSYS });
+    expect(allowed("socketcall")).toBe(false);
   });
 
   it("lets clone take any flags, the namespace ones included", () => {
