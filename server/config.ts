@@ -21,7 +21,7 @@ export interface Config {
   boxDiskBytes: number;
   /** Size of the sparse disk of Shiplab's own engine: every box's data together. */
   engineDiskBytes: number;
-  /** OCI runtime of boxes (runc, or sysbox-runc / kata for stronger isolation). */
+  /** OCI runtime of boxes (runc, or sysbox-runc where installed, for stronger isolation). */
   boxRuntime: string;
   /** A box with no open terminal is removed after this long. */
   idleTimeoutMs: number;

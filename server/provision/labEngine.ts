@@ -235,8 +235,13 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
   fs.mkdirSync(p.dir, { recursive: true });
   const args = labEngineArgs(p, await extraRuntime(runtime));
   if (!engineAlive(p)) {
-    await mountDataRoot(p, diskBytes, log);
-    await ensureQuotas(p.dataRoot);
+    try {
+      await mountDataRoot(p, diskBytes, log);
+      await ensureQuotas(p.dataRoot);
+    } catch (err) {
+      const why = (err as Error).message.trim().split("\n").pop();
+      throw new SetupError(`Shiplab could not set up its engine's disk ${p.disk} (${why}): it needs loop devices and btrfs on this machine.`);
+    }
     // Detached: it outlives this process like a service, so a restarted server adopts boxes.
     const out = fs.openSync(p.log, "a");
     // Its own small environment: never the server's (SHIPLAB_SECRET and the like).

@@ -70,6 +70,13 @@ export function cgroupDirs(lines: CgroupLine[], mounts: CgroupMount[]): { dir: s
   return dirs;
 }
 
+/**
+ * cgroup v2 only: how many cgroups a box may make below its own, and how deep. Host-owned
+ * files, so the box cannot raise them; an inner daemon needs a few per container.
+ * (v1 has no such limit: there, a box could make many empty cgroups — a known limit.)
+ */
+export const V2_DESCENDANT_LIMITS = { "cgroup.max.descendants": "1000", "cgroup.max.depth": "16" } as const;
+
 /** What the box's root gets in its own cgroup directory: never a limit file. */
 export const DELEGATED_FILES = {
   v1: ["cgroup.procs", "tasks"],
@@ -91,6 +98,11 @@ export function delegateCgroups(pid: number, uid: number, gid: number, procRoot 
   const dirs = cgroupDirs(lines, mounts);
   for (const { dir, v2 } of dirs) {
     if (!fs.existsSync(dir)) continue;
+    if (v2) {
+      for (const [file, value] of Object.entries(V2_DESCENDANT_LIMITS)) {
+        if (fs.existsSync(path.join(dir, file))) fs.writeFileSync(path.join(dir, file), value);
+      }
+    }
     fs.chownSync(dir, uid, gid);
     for (const f of v2 ? DELEGATED_FILES.v2 : DELEGATED_FILES.v1) {
       const file = path.join(dir, f);

@@ -1,5 +1,6 @@
-// Boxes as containers on the host's Docker Engine, each running its own dockerd.
-// Recipe measured on these machines: see shared DESIGN.md ("Box recipe").
+// Boxes as containers on Shiplab's own user-namespaced Docker Engine (provision/labEngine.ts),
+// each running its own dockerd. Recipe measured on these machines: see shared DESIGN.md
+// ("Box recipe", "Isolation") and the README ("A box").
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

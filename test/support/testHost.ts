@@ -1,4 +1,4 @@
-// Test fixtures over the real thing: the host's Docker Engine, the real box image, the
+// Test fixtures over the real thing: Shiplab's own Docker Engine, the real box image, the
 // real lab registry (started once by globalSetup, shared by every file), and Shiplab
 // itself started on port 0 under an instance name of its own.
 import crypto from "node:crypto";

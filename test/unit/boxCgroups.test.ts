@@ -270,12 +270,16 @@ describe.skipIf(!IS_ROOT)("delegateCgroups", () => {
       ].join("\n"),
     );
     cgroupDir(path.join(cg, "system.slice"), [...V2_FILES, "memory.max", "pids.max"]);
-    cgroupDir(path.join(cg, "system.slice", "docker-123.scope"), [...V2_FILES, "memory.max", "pids.max", "cpu.max", "io.max"]);
+    cgroupDir(path.join(cg, "system.slice", "docker-123.scope"), [...V2_FILES, "memory.max", "pids.max", "cpu.max", "io.max", "cgroup.max.descendants", "cgroup.max.depth"]);
 
     const result = delegateCgroups(PID, NEW_UID, NEW_GID, procRoot);
 
     const box = path.join(cg, "system.slice/docker-123.scope");
     expect(result.dirs).toEqual([box]);
+    // How many cgroups the box may make below its own is capped, in files it does not own.
+    expect(fs.readFileSync(path.join(box, "cgroup.max.descendants"), "utf8")).toBe("1000");
+    expect(fs.readFileSync(path.join(box, "cgroup.max.depth"), "utf8")).toBe("16");
+    expect(fs.statSync(path.join(box, "cgroup.max.descendants")).uid).toBe(process.getuid!());
     expect(delegatedUnder(cg)).toEqual(
       ["", "cgroup.procs", "cgroup.subtree_control", "cgroup.threads"].map((f) => path.join("system.slice/docker-123.scope", f)).sort(),
     );
