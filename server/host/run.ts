@@ -59,3 +59,13 @@ export async function have(cmd: string): Promise<boolean> {
     return false;
   }
 }
+
+/** True when `dir` is a mount point. */
+export async function isMounted(dir: string): Promise<boolean> {
+  try {
+    await run("mountpoint", ["-q", dir]);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -14,7 +14,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
-import { run } from "../host/run.ts";
+import { isMounted, run } from "../host/run.ts";
 import type { Logger } from "../log.ts";
 import { SetupError } from "./setupError.ts";
 
@@ -95,15 +95,6 @@ export function labEngineArgs(p: LabEnginePaths, runtimes: Record<string, string
 async function answers(docker: Docker): Promise<boolean> {
   try {
     await docker.ping();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function isMounted(dir: string): Promise<boolean> {
-  try {
-    await run("mountpoint", ["-q", dir]);
     return true;
   } catch {
     return false;

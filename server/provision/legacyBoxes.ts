@@ -1,6 +1,6 @@
 // Upgrade in place: Shiplab before user namespaces ran its boxes on the host's own Docker
 // Engine (/var/run/docker.sock). After an update those boxes are this instance's orphans
-// there; they are removed (with their network, firewall chains and loop disks) so their
+// there; they are removed (with their network and loop disks) so their
 // learners get a user-namespaced box on their next visit. Progress lives in the store and
 // is untouched. Only objects labelled with this instance are touched, and an engine that
 // does not answer is left alone: Shiplab never starts or reconfigures the host's engine.

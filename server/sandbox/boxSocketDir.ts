@@ -5,19 +5,10 @@
 // engine's) sends the server, which runs as root, nowhere.
 import fs from "node:fs";
 import path from "node:path";
-import { run } from "../host/run.ts";
+import { isMounted, run } from "../host/run.ts";
 
 export function socketDir(boxDir: string): string {
   return path.join(boxDir, "sock");
-}
-
-async function isMounted(dir: string): Promise<boolean> {
-  try {
-    await run("mountpoint", ["-q", dir]);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 export async function createSocketDir(boxDir: string, owner: { uid: number; gid: number }): Promise<string> {
