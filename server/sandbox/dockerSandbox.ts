@@ -91,6 +91,11 @@ export class DockerSandbox implements SandboxManager {
     return `shiplab-${this.o.instance}-p-${boxId}`;
   }
 
+  /** The container's name now (it changes when a warm box is handed to a learner). */
+  private nameOf(box: Box): string {
+    return box.learnerId ? this.learnerName(box.learnerId) : this.poolName(box.id);
+  }
+
   async start(): Promise<void> {
     await this.adoptOrReap();
     // A box whose container stops (the learner killed its init, the engine restarted…)
@@ -127,7 +132,7 @@ export class DockerSandbox implements SandboxManager {
       const name = c.Names[0] ?? "";
       const box: Box = {
         id,
-        container: name.slice(1),
+        container: c.Id,
         learnerId: name.startsWith(learnerPrefix) ? name.slice(learnerPrefix.length) : undefined,
         createdAt: Number(c.Labels[LABEL.created]) || Date.now(),
         socketPath: this.socketPath(id),
@@ -139,7 +144,7 @@ export class DockerSandbox implements SandboxManager {
         kept.add(id);
         if (box.learnerId) this.boxes.set(box.learnerId, { box, attached: 0, idleSince: Date.now() });
         else this.addToPool(box);
-        this.o.log.info(`adopted box ${box.container}`);
+        this.o.log.info(`adopted box ${name.slice(1)}`);
       } else {
         await this.removeBox(box, "orphan");
       }
@@ -175,8 +180,9 @@ export class DockerSandbox implements SandboxManager {
     let box = this.pool.shift();
     if (box && (await this.isRunning(box))) {
       await this.nameFree(this.learnerName(learnerId));
+      // Renamed for the operator's eyes; everything else refers to it by its id, which stays.
       await this.o.docker.getContainer(box.container).rename({ name: this.learnerName(learnerId) });
-      box = { ...box, container: this.learnerName(learnerId), learnerId };
+      box = { ...box, learnerId };
     } else {
       if (box) await this.removeBox(box, "died");
       box = await this.createBox(learnerId);
@@ -309,6 +315,7 @@ export class DockerSandbox implements SandboxManager {
     const id = crypto.randomBytes(6).toString("hex");
     const boxDir = path.join(this.boxesDir, id);
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
+    // Until the container exists, its name stands for it (a failed create is removed by name).
     const box: Box = { id, container: name, learnerId, createdAt: Date.now(), socketPath: this.socketPath(id) };
     try {
       await this.nameFree(name);
@@ -375,6 +382,7 @@ export class DockerSandbox implements SandboxManager {
           RestartPolicy: { Name: "no" },
         },
       });
+      box.container = container.id;
       await container.start();
       await this.confine(box);
       await this.waitForDaemon(box);
@@ -397,10 +405,10 @@ export class DockerSandbox implements SandboxManager {
       // Other runtimes (sysbox-runc) make the user namespace and cgroups themselves.
       const root = hostRootOf(pid);
       if (root.uid === 0 || root.uid !== this.o.boxRoot.uid) {
-        throw new Error(`box ${box.container} is not in a user namespace (its root is host uid ${root.uid}); refusing to hand it out`);
+        throw new Error(`box ${this.nameOf(box)} is not in a user namespace (its root is host uid ${root.uid}); refusing to hand it out`);
       }
       const { dirs } = delegateCgroups(pid, root.uid, root.gid);
-      if (dirs.length === 0) throw new Error(`box ${box.container}: none of its cgroups could be found to hand over`);
+      if (dirs.length === 0) throw new Error(`box ${this.nameOf(box)}: none of its cgroups could be found to hand over`);
     }
     // box-init waits for this before it sets up the box's cgroups and starts its daemon.
     fs.writeFileSync(path.join(path.dirname(box.socketPath), CONFINED_MARKER), "");
@@ -418,8 +426,8 @@ export class DockerSandbox implements SandboxManager {
   private async waitForDaemon(box: Box): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await this.daemonAnswers(box.socketPath))) {
-      if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${box.container} did not start within 30 s`);
-      if (!(await this.isRunning(box))) throw new Error(`box ${box.container} stopped while starting`);
+      if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${this.nameOf(box)} did not start within 30 s`);
+      if (!(await this.isRunning(box))) throw new Error(`box ${this.nameOf(box)} stopped while starting`);
       await new Promise((r) => setTimeout(r, 50));
     }
   }
@@ -438,8 +446,8 @@ export class DockerSandbox implements SandboxManager {
    * takes a moment, and a second remove meanwhile (a die event racing a reap) only says
    * "in progress" — the learner's next box must not find the name still taken.
    */
-  private async removeContainer(name: string): Promise<void> {
-    const container = this.o.docker.getContainer(name);
+  private async removeContainer(ref: string): Promise<void> {
+    const container = this.o.docker.getContainer(ref);
     await container.remove({ force: true, v: true }).catch(() => undefined);
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
@@ -450,16 +458,17 @@ export class DockerSandbox implements SandboxManager {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    this.o.log.warn(`box container ${name} was still there 60 s after its removal`);
+    this.o.log.warn(`box container ${ref} was still there 60 s after its removal`);
   }
 
   private removeBox(box: Box, reason: RemovalReason): Promise<void> {
+    const name = this.nameOf(box);
     const entry = { boxId: box.id, done: Promise.resolve() };
     entry.done = this.removeBoxNow(box, reason).finally(() => {
       // A newer removal of a box with the same name keeps its own entry.
-      if (this.removals.get(box.container) === entry) this.removals.delete(box.container);
+      if (this.removals.get(name) === entry) this.removals.delete(name);
     });
-    this.removals.set(box.container, entry);
+    this.removals.set(name, entry);
     return entry.done;
   }
 
@@ -472,7 +481,7 @@ export class DockerSandbox implements SandboxManager {
     await this.removeContainer(box.container);
     // The id names a folder: only one of ours is ever removed (a label could say "..").
     if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));
-    if (reason !== "orphan") this.o.log.info(`removed box ${box.container} (${reason})`);
+    if (reason !== "orphan") this.o.log.info(`removed box ${this.nameOf(box)} (${reason})`);
     for (const l of this.removedListeners) l(box, reason);
   }
 

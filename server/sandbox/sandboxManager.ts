@@ -6,7 +6,10 @@ import type { ExecResult } from "./boxExec.ts";
 
 export interface Box {
   id: string;
-  /** Name of the box's container (or pod) on the provider. */
+  /**
+   * The provider's id of the box's container (or pod): stable for the box's whole life,
+   * unlike its name, which changes when a warm box is handed to a learner.
+   */
   container: string;
   learnerId: string | undefined;
   createdAt: number;

@@ -265,7 +265,7 @@ describe("lifecycle", () => {
       const warm = sandbox.list()[0];
       const { box } = await sandbox.acquire("a1000000000000a1");
       expect(box.id).toBe(warm.id);
-      expect(box.container).toContain("a1000000000000a1");
+      expect((await docker.getContainer(box.container).inspect()).Name).toContain("a1000000000000a1");
       expect(await exists(box.container)).toBe(true);
       await until(async () => sandbox.list().length === 2, 30_000, "the pool to refill");
     } finally {

@@ -1,0 +1,91 @@
+// A learner who types `exit` is never locked out: Enter gives a new shell in the same box,
+// on a box from the warm pool (renamed when handed over) and on a fresh one, and a reload
+// after `exit` does too.
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { Config } from "../../server/config.ts";
+import type { Shiplab } from "../../server/main.ts";
+import { launchBrowser, newLearnerContext } from "../support/browser.ts";
+import { LabPage } from "../support/labPage.ts";
+import { startTestLab, stopTestLab, until } from "../support/testHost.ts";
+
+let browser: Browser;
+const pages: LabPage[] = [];
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  for (const p of pages) await p.close();
+  await browser?.close();
+});
+
+async function learner(url: string): Promise<LabPage> {
+  const p = await LabPage.create(await newLearnerContext(browser));
+  pages.push(p);
+  await p.open(url);
+  await p.waitForPrompt(60_000);
+  return p;
+}
+
+/** The shell's pid, from the shell itself. */
+async function shellPid(p: LabPage): Promise<string> {
+  const pid = (await p.run("echo $$")).output.trim();
+  expect(pid).toMatch(/^\d+$/);
+  return pid;
+}
+
+/** exit, then Enter: a new shell, in the same box. */
+async function exitAndComeBack(p: LabPage, lab: Shiplab): Promise<void> {
+  const learnerId = await p.learnerId();
+  const box = lab.sandbox.boxOf(learnerId)!;
+  const before = await shellPid(p);
+  await p.run("docker run --name made-before-exit busybox true >/dev/null 2>&1; true");
+  await p.type("exit");
+  await p.waitForBoxStatus("Press Enter");
+  await p.type("");
+  await p.waitForPrompt();
+  const after = await shellPid(p);
+  expect(after).not.toBe(before);
+  expect(lab.sandbox.boxOf(learnerId)?.id).toBe(box.id); // the same box…
+  const kept = await p.run("docker ps -a --format '{{.Names}}'");
+  expect(kept.output).toContain("made-before-exit"); // …with what the learner made in it
+  expect(kept.output).not.toMatch(/No such container/);
+}
+
+describe("a shell that the learner exits comes back", () => {
+  let warmLab: Shiplab | undefined;
+  let warmConfig: Readonly<Config> | undefined;
+  let coldLab: Shiplab | undefined;
+  let coldConfig: Readonly<Config> | undefined;
+
+  afterAll(async () => {
+    await stopTestLab(warmLab, warmConfig);
+    await stopTestLab(coldLab, coldConfig);
+  });
+
+  test("in a box from the warm pool, then again after a reload", async () => {
+    ({ lab: warmLab, config: warmConfig } = await startTestLab({ warmPool: 1 }));
+    const lab = warmLab;
+    await until(async () => lab.sandbox.list().some((b) => !b.learnerId), 60_000, "a warm box");
+    const poolBox = lab.sandbox.list().find((b) => !b.learnerId)!;
+    const p = await learner(lab.url);
+    expect(lab.sandbox.boxOf(await p.learnerId())?.id).toBe(poolBox.id); // it was the warm one
+    await exitAndComeBack(p, lab);
+
+    // exit, then reload instead of Enter: the page gets a working shell.
+    await p.type("exit");
+    await p.waitForBoxStatus("Press Enter");
+    await p.page.reload({ waitUntil: "load" });
+    await p.waitForPrompt(60_000);
+    await shellPid(p);
+    expect(lab.sandbox.boxOf(await p.learnerId())?.id).toBe(poolBox.id);
+  });
+
+  test("in a fresh box (no warm pool)", async () => {
+    ({ lab: coldLab, config: coldConfig } = await startTestLab({ warmPool: 0 }));
+    const p = await learner(coldLab.url);
+    await exitAndComeBack(p, coldLab);
+  });
+});
