@@ -128,6 +128,8 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   });
   socket.on("box:state", (payload) => status.setBox(payload));
   socket.on("exercise", (update) => opts.onExercise(update));
+  // This page sends only well-formed requests; a refusal means a bug worth seeing in the console.
+  socket.on("request:refused", (r) => console.warn(`Shiplab refused ${r.event}: ${r.message}`));
 
   // --- input ------------------------------------------------------------------------------
   // Keystrokes typed while disconnected are dropped rather than buffered and replayed later.

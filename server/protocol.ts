@@ -72,6 +72,15 @@ export interface ServerToClient {
   "box:state": (state: BoxStatePayload) => void;
   /** An exercise's status changed (or was re-checked). */
   exercise: (update: ExerciseUpdate) => void;
+  /** A request from this page was malformed and ignored (no page sends one; a tool might). */
+  "request:refused": (refusal: RequestRefusal) => void;
+}
+
+export interface RequestRefusal {
+  /** The event that was refused, as the client named it (cut to 64 characters). */
+  event: string;
+  /** Why, in the page's language. */
+  message: string;
 }
 
 // page → server

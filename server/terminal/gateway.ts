@@ -10,13 +10,15 @@ import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
 import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
-import { LANGS, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
+import { LANGS, type AnswerAck, type AnswerSubmission, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
 import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { LearnerSessions } from "../web/session.ts";
 import { BOX_MESSAGES } from "./messages.ts";
 import { TerminalSession, validSize, type TerminalPeer } from "./terminalSession.ts";
 
 const MAX_INPUT = 64 * 1024;
+/** Every event a page may send (ClientToServer); anything else is refused. */
+const CLIENT_EVENTS = new Set<string>(["term:input", "term:resize", "check:run", "answer:submit"] satisfies (keyof ClientToServer)[]);
 
 export interface GatewayDeps {
   lessons: LessonCatalog;
@@ -109,34 +111,55 @@ export class TerminalGateway {
       terminal = undefined;
     };
     socket.on("disconnect", cleanup);
+    // What a page never sends is refused with a sentence to that page alone; a handler
+    // that throws is refused the same way, never taken down with the server.
+    const refuse = (event: string, why: Localized) =>
+      socket.emit("request:refused", { event: event.slice(0, 64), message: why[socket.data.lang] });
+    const on = <A extends unknown[]>(event: keyof ClientToServer, handler: (...args: A) => void) => {
+      socket.on(event, ((...args: A) => {
+        try {
+          handler(...args);
+        } catch (err) {
+          this.d.log.warn(`learner ${learnerId}: ${event} failed: ${(err as Error).message}`);
+          refuse(event, BOX_MESSAGES.requestFailed);
+        }
+      }) as never);
+    };
+    socket.onAny((event: unknown) => {
+      if (typeof event !== "string" || !CLIENT_EVENTS.has(event)) refuse(String(event), BOX_MESSAGES.unknownEvent);
+    });
     // Registered before the box is ready: the page sends its size as soon as it connects.
     let size: { cols: number; rows: number } | undefined;
-    socket.on("term:input", (data) => {
-      if (typeof data === "string" && data.length <= MAX_INPUT) terminal?.write(data);
+    on("term:input", (data: unknown) => {
+      if (typeof data !== "string" || data.length > MAX_INPUT) return refuse("term:input", BOX_MESSAGES.inputNotText);
+      terminal?.write(data);
     });
-    socket.on("term:resize", (raw) => {
-      size = validSize(raw) ?? size;
-      if (size) terminal?.resize(size);
+    on("term:resize", (raw: unknown) => {
+      const valid = validSize(raw);
+      if (!valid) return refuse("term:resize", BOX_MESSAGES.badSize);
+      size = valid;
+      terminal?.resize(size);
     });
-    socket.on("answer:submit", (submission, ack) => {
-      if (typeof ack !== "function") return;
-      const refuse = (m: Localized) => ack({ ok: false, message: m[socket.data.lang] });
+    on("answer:submit", (submission: Partial<AnswerSubmission> | null | undefined, ack: unknown) => {
+      if (typeof ack !== "function") return refuse("answer:submit", BOX_MESSAGES.needsAck);
+      const reply = ack as (result: AnswerAck) => void;
+      const refuseAnswer = (m: Localized) => reply({ ok: false, message: m[socket.data.lang] });
       const ex = typeof submission?.exerciseId === "string" ? this.d.lessons.exercise(submission.exerciseId) : undefined;
-      if (!ex || !ex.check.kind.parseAnswer) return refuse(BOX_MESSAGES.noSuchAnswerExercise);
+      if (!ex || !ex.check.kind.parseAnswer) return refuseAnswer(BOX_MESSAGES.noSuchAnswerExercise);
       let answer: unknown;
       try {
-        answer = ex.check.kind.parseAnswer(ex.check.params, submission.answer);
+        answer = ex.check.kind.parseAnswer(ex.check.params, submission!.answer);
       } catch (err) {
         if (!(err instanceof AnswerError)) throw err;
-        return refuse(BOX_MESSAGES.malformedAnswer(err.text));
+        return refuseAnswer(BOX_MESSAGES.malformedAnswer(err.text));
       }
       this.d.store.saveAnswer(learnerId, ex.id, answer);
-      ack({ ok: true, message: "" });
+      reply({ ok: true, message: "" });
       this.d.grader
         .checkExercise(learnerId, ex.id)
         .catch((err: Error) => this.d.log.warn(`answer check for learner ${learnerId}: ${err.message}`));
     });
-    socket.on("check:run", () => {
+    on("check:run", () => {
       this.d.grader
         .checkNow(learnerId)
         .then(() => {

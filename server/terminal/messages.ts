@@ -18,6 +18,11 @@ export const BOX_MESSAGES = {
       `This lesson could not prepare your box (${why}). Reload the page to try again.`,
       `本课未能准备好你的沙箱（${why}）。请刷新页面重试。`,
     ),
+  inputNotText: msg("Terminal input must be text of at most 64 KiB per message.", "终端输入必须是文本，每条消息最多 64 KiB。"),
+  badSize: msg("A terminal size must be whole numbers: 2–500 columns and 1–200 rows.", "终端尺寸必须是整数：2–500 列、1–200 行。"),
+  unknownEvent: msg("The server knows no such request.", "服务器不认识这个请求。"),
+  needsAck: msg("An answer must come with a callback for the server's reply.", "提交答案时必须附带回调，以便服务器答复。"),
+  requestFailed: msg("The server could not handle that request; it was ignored.", "服务器无法处理这个请求，已忽略。"),
   noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
   badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),
   failed: (reason: string): Localized =>

@@ -168,11 +168,11 @@ const ATTACKS: Record<string, string> = {
  * a fresh attacker box per attack. Returns p50/p95 per situation.
  */
 async function neighbourEchoUnderAttack(): Promise<Record<string, number[]>> {
-  const { openEchoLearner } = await import("./echoLearner.ts");
+  const { openSocketLearner } = await import("../support/socketLearner.ts");
   const { lab } = await startTestLab({ warmPool: 0 });
   const out: Record<string, number[]> = {};
   try {
-    const neighbour = await openEchoLearner(lab.url);
+    const neighbour = await openSocketLearner(lab.url);
     try {
       out.quiet = await neighbour.echoes(40);
       for (const [name, script] of Object.entries(ATTACKS)) {
