@@ -60,6 +60,18 @@ const THEME = {
   brightWhite: "#f0f6fc",
 };
 
+/** Opens a terminal link only if it is http(s), in a new tab without an opener. */
+export function openSafeLink(uri: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    return;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") return;
+  window.open(url.href, "_blank", "noopener,noreferrer");
+}
+
 export function startTerminal(opts: TerminalOptions): TerminalSession {
   const { host, status } = opts;
 
@@ -70,6 +82,11 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     fontFamily: '"JetBrains Mono", "Cascadia Mono", "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", "Noto Sans Mono CJK SC", monospace',
     scrollback: 5000,
     theme: THEME,
+    // Output comes from a root shell the learner (or anything they run) controls. Links
+    // (OSC 8) open only as http(s), in a new tab that cannot reach back to this page;
+    // javascript:, data: and the like do nothing. The title (OSC 0/2) is never shown, and
+    // clipboard writes (OSC 52) need an addon this page does not load.
+    linkHandler: { activate: (_event, uri) => openSafeLink(uri) },
   });
   const fit = new FitAddon();
   term.loadAddon(fit);

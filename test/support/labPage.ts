@@ -65,6 +65,33 @@ export class LabPage {
     });
   }
 
+  /**
+   * Moves the mouse onto `text` where the terminal shows it (its lowest occurrence on
+   * screen), then clicks: as a learner clicks a link in the terminal.
+   */
+  async clickText(text: string): Promise<void> {
+    const spot = await this.page.evaluate((wanted) => {
+      const term = window.shiplab?.term;
+      const screen = document.querySelector(".xterm-screen");
+      if (!term || !screen) return undefined;
+      const buf = term.buffer.active;
+      // From the bottom: the newest occurrence (the command line that printed it says it too).
+      for (let row = term.rows - 1; row >= 0; row--) {
+        const col = buf.getLine(buf.viewportY + row)?.translateToString(false).indexOf(wanted) ?? -1;
+        if (col < 0) continue;
+        const r = screen.getBoundingClientRect();
+        const w = r.width / term.cols;
+        const h = r.height / term.rows;
+        return { x: r.left + (col + 1.5) * w, y: r.top + (row + 0.5) * h };
+      }
+      return undefined;
+    }, text);
+    if (!spot) throw new Error(`the terminal does not show "${text}"; it shows:\n${await this.tail()}`);
+    await this.page.mouse.move(spot.x, spot.y);
+    await this.page.waitForTimeout(150); // xterm finds the link under the pointer on move
+    await this.page.mouse.click(spot.x, spot.y);
+  }
+
   /** Everything in the buffer (scrollback included), one logical line per line. */
   async screenText(): Promise<string> {
     return (await this.lines()).join("\n");
