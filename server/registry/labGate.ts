@@ -15,6 +15,10 @@ export const LAB_REGISTRY_HOST = "registry.lab";
 export const NOT_IN_LAB_MESSAGE =
   "Shiplab has no Internet access and the lab registry does not hold this image (it holds busybox, hello-world and debian:bookworm-slim)";
 
+/** Said instead when the lab registry itself is not answering (a pull fell through to the Internet). */
+export const REGISTRY_DOWN_MESSAGE =
+  "The lab registry is not answering right now (Shiplab starts it again by itself): try again in a few seconds, and tell your teacher if it keeps failing";
+
 const WRITE_METHODS = new Set(["PUT", "POST", "PATCH", "DELETE"]);
 
 export interface LabGateOptions {
@@ -39,7 +43,10 @@ export class LabGate {
     const server = http.createServer((req, res) => this.onRequest(req, res));
     server.on("connect", (_req, socket: Duplex) => {
       socket.on("error", () => undefined);
-      socket.end(`HTTP/1.1 403 ${NOT_IN_LAB_MESSAGE}\r\nContent-Length: 0\r\n\r\n`);
+      // A pull reaches here after the mirror (the lab registry) failed it: say which failure.
+      void this.registryAnswers().then((up) => {
+        socket.end(`HTTP/1.1 403 ${up ? NOT_IN_LAB_MESSAGE : REGISTRY_DOWN_MESSAGE}\r\nContent-Length: 0\r\n\r\n`);
+      });
     });
     server.on("connection", (socket) => {
       this.sockets.add(socket);
@@ -98,10 +105,21 @@ export class LabGate {
     );
     upstream.on("error", (err) => {
       this.opts.log.warn(`lab registry unreachable: ${err.message}`);
-      if (!res.headersSent) this.refuse(res, 503, "UNAVAILABLE", "the lab registry is not running; ask your teacher to restart Shiplab");
+      if (!res.headersSent) this.refuse(res, 503, "UNAVAILABLE", REGISTRY_DOWN_MESSAGE);
       else res.destroy();
     });
     req.pipe(upstream);
+  }
+
+  private registryAnswers(): Promise<boolean> {
+    return new Promise((resolve) => {
+      const req = http.get({ host: "127.0.0.1", port: this.opts.registryPort, path: "/v2/", timeout: 1000 }, (res) => {
+        res.resume();
+        resolve((res.statusCode ?? 500) < 500);
+      });
+      req.on("timeout", () => req.destroy());
+      req.on("error", () => resolve(false));
+    });
   }
 
   private refuse(res: http.ServerResponse, status: number, code: string, message: string): void {

@@ -8,15 +8,26 @@ import { SetupError } from "../provision/setupError.ts";
 
 export class LabRegistry {
   private child: ChildProcess | undefined;
+  private restartTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   readonly url: string;
 
+  /**
+   * @param restartDelayMs how long after an unexpected exit the registry is started again
+   *   (the gate tells pulling learners meanwhile that it is not answering).
+   */
   constructor(
     readonly dirPath: string,
     readonly port: number,
     private readonly log: Logger,
+    private readonly restartDelayMs = 1000,
   ) {
     this.url = `http://127.0.0.1:${port}`;
+  }
+
+  /** The registry process's pid, when this object started it (not when it shares another's). */
+  get pid(): number | undefined {
+    return this.child?.pid;
   }
 
   /** Host-side reference for an image in this registry, e.g. 127.0.0.1:5000/library/busybox. */
@@ -32,21 +43,35 @@ export class LabRegistry {
       return;
     }
     fs.mkdirSync(path.join(this.dirPath, "data"), { recursive: true });
-    const configFile = path.join(this.dirPath, "config.yml");
-    fs.writeFileSync(configFile, this.configText());
-    const logFile = fs.openSync(path.join(this.dirPath, "registry.log"), "a");
-    this.child = spawn("docker-registry", ["serve", configFile], { stdio: ["ignore", logFile, logFile] });
-    fs.closeSync(logFile);
-    this.child.on("exit", (code) => {
-      if (!this.disposed) this.log.error(`the lab registry stopped (exit ${code}); see ${path.join(this.dirPath, "registry.log")}`);
-    });
+    this.spawn();
     const deadline = Date.now() + 15_000;
     while (!(await this.answers())) {
-      if (this.child.exitCode !== null || Date.now() > deadline) {
+      if (!this.child || this.child.exitCode !== null || Date.now() > deadline) {
         throw new SetupError(`The lab registry did not start on ${this.url}: read ${path.join(this.dirPath, "registry.log")} (is port ${this.port} taken? set SHIPLAB_REGISTRY_PORT).`);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Starts the registry process, and starts it again whenever it dies on its own. */
+  private spawn(): void {
+    const configFile = path.join(this.dirPath, "config.yml");
+    fs.writeFileSync(configFile, this.configText());
+    const logFile = fs.openSync(path.join(this.dirPath, "registry.log"), "a");
+    const child = spawn("docker-registry", ["serve", configFile], { stdio: ["ignore", logFile, logFile] });
+    fs.closeSync(logFile);
+    this.child = child;
+    child.on("error", (err) => this.log.error(`could not run the lab registry: ${err.message}`));
+    child.on("exit", (code, signal) => {
+      if (this.disposed || this.child !== child) return;
+      this.log.error(
+        `the lab registry stopped (${signal ?? `exit ${code}`}); starting it again in ${this.restartDelayMs / 1000} s (its log: ${path.join(this.dirPath, "registry.log")})`,
+      );
+      this.restartTimer = setTimeout(() => {
+        this.restartTimer = undefined;
+        if (!this.disposed) this.spawn();
+      }, this.restartDelayMs);
+    });
   }
 
   async answers(): Promise<boolean> {
@@ -92,6 +117,8 @@ export class LabRegistry {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
     this.child?.kill("SIGTERM");
     this.child = undefined;
   }

@@ -2,7 +2,7 @@ import http from "node:http";
 import net from "node:net";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Logger } from "../../server/log.ts";
-import { LabGate, NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
+import { LabGate, NOT_IN_LAB_MESSAGE, REGISTRY_DOWN_MESSAGE } from "../../server/registry/labGate.ts";
 
 const HOST = "127.0.0.1";
 
@@ -180,7 +180,26 @@ describe("LabGate", () => {
     expect(res.statusCode).toBe(403);
     expect(res.statusMessage).toBe(NOT_IN_LAB_MESSAGE);
     expect(NOT_IN_LAB_MESSAGE).not.toMatch(/[\r\n]/);
-    expect(seen).toEqual([]);
+    // Only the gate's own look at whether the registry answers reached it.
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual(["GET /v2/"]);
+  });
+
+  it("says the lab registry is not answering when a pull falls through to the Internet while it is down", async () => {
+    await gate.dispose();
+    await startGate(await freePort());
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request({ host: HOST, port: gatePort, method: "CONNECT", path: "registry-1.example:443", agent: false });
+      req.on("connect", (r: http.IncomingMessage, socket: net.Socket) => {
+        socket.destroy();
+        resolve(r);
+      });
+      req.on("response", resolve);
+      req.on("error", reject);
+      req.end();
+    });
+    expect(res.statusCode).toBe(403);
+    expect(res.statusMessage).toBe(REGISTRY_DOWN_MESSAGE);
+    expect(REGISTRY_DOWN_MESSAGE).not.toMatch(/[\r\n]/);
   });
 
   it("answers 503 UNAVAILABLE when the lab registry is down", async () => {
@@ -188,7 +207,7 @@ describe("LabGate", () => {
     await startGate(await freePort());
     const a = await send(gatePort, "GET", "/v2/x/manifests/latest");
     expect(a.status).toBe(503);
-    expect(errorCode(a).code).toBe("UNAVAILABLE");
+    expect(errorCode(a)).toEqual({ code: "UNAVAILABLE", message: REGISTRY_DOWN_MESSAGE, detail: null });
     expect(warnings.join("\n")).toMatch(/lab registry unreachable/);
   });
 
