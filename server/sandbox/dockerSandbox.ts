@@ -478,11 +478,13 @@ export class DockerSandbox implements SandboxManager {
   }
 
   private async removeBoxNow(box: Box, reason: RemovalReason): Promise<void> {
+    // Told first: the box is no one's from now on, and its learner hears at once (the
+    // container's removal can take a second or two, and an acquire waits for it).
+    for (const l of this.removedListeners) l(box, reason);
     await this.removeContainer(box.container);
     // The id names a folder: only one of ours is ever removed (a label could say "..").
     if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));
     if (reason !== "orphan") this.o.log.info(`removed box ${this.nameOf(box)} (${reason})`);
-    for (const l of this.removedListeners) l(box, reason);
   }
 
   /** Removes every box of this instance (tests and `shiplab reset`); not part of shutdown. */

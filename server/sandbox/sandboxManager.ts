@@ -53,7 +53,7 @@ export interface SandboxManager {
   shellCommand(box: Box): ShellCommand;
   /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
   onPooled(listener: (box: Box) => void): () => void;
-  /** Called after a box is removed; returns an unsubscribe function. */
+  /** Called when a box is being removed (it is no one's from then on); returns an unsubscribe function. */
   onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void;
   /** Stops timers; boxes stay up so the next server adopts them. Idempotent. */
   dispose(): Promise<void>;

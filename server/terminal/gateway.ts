@@ -51,6 +51,8 @@ export class TerminalGateway {
   /** Shells opened ahead of time in warm-pool boxes, by box id. */
   private readonly prewarmed = new Map<string, TerminalSession>();
   private readonly sockets = new Map<string, Set<LearnerSocket>>();
+  /** Per open page: what to do when its learner's box goes away. */
+  private readonly boxGoneListeners = new Map<LearnerSocket, () => void>();
   private readonly unsubscribe: (() => void)[] = [];
   private disposed = false;
 
@@ -80,6 +82,7 @@ export class TerminalGateway {
         if (!box.learnerId) return;
         d.grader.unwatch(box.learnerId);
         this.terminals.get(box.learnerId)?.dispose();
+        for (const s of this.sockets.get(box.learnerId) ?? []) this.boxGoneListeners.get(s)?.();
         this.tell(box.learnerId, "error", BOX_MESSAGES.removed(reason));
       }),
     );
@@ -102,6 +105,7 @@ export class TerminalGateway {
       shellExited: () => socket.emit("box:state", { state: "shell-exited", message: BOX_MESSAGES.shellExited[lang] }),
     };
     const cleanup = () => {
+      this.boxGoneListeners.delete(socket);
       mine!.delete(socket);
       if (mine!.size === 0) this.sockets.delete(learnerId);
       if (terminal) {
@@ -130,9 +134,11 @@ export class TerminalGateway {
     });
     // Registered before the box is ready: the page sends its size as soon as it connects.
     let size: { cols: number; rows: number } | undefined;
+    let bringBackBox = () => {};
     on("term:input", (data: unknown) => {
       if (typeof data !== "string" || data.length > MAX_INPUT) return refuse("term:input", BOX_MESSAGES.inputNotText);
-      terminal?.write(data);
+      if (terminal) terminal.write(data);
+      else bringBackBox();
     });
     on("term:resize", (raw: unknown) => {
       const valid = validSize(raw);
@@ -169,41 +175,58 @@ export class TerminalGateway {
         .catch((err: Error) => this.d.log.warn(`check for learner ${learnerId}: ${err.message}`));
     });
 
-    const reconnect = this.terminals.has(learnerId);
-    socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] });
-    let acquired;
-    try {
-      acquired = await this.d.sandbox.acquire(learnerId);
-    } catch (err) {
-      this.d.log.error(`box for learner ${learnerId}: ${(err as Error).message}`);
-      socket.emit("box:state", { state: "error", message: BOX_MESSAGES.failed((err as Error).message)[lang] });
-      return;
-    }
-    if (socket.disconnected || this.disposed) return;
-    const { box, replacedBecause } = acquired;
-    this.d.grader.watch(learnerId, box);
-    this.setUpLesson(learnerId, box, socket.handshake.query.lesson);
+    // The learner's box, acquired now and again whenever it goes away while this page is
+    // open (the learner killed its daemon, the engine restarted…): the next keystroke
+    // brings a new one, as a reload would.
+    let boxGone = false;
+    let attaching: Promise<void> | undefined;
+    const attachBox = async (): Promise<void> => {
+      const reconnect = this.terminals.has(learnerId);
+      socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] });
+      let acquired;
+      try {
+        acquired = await this.d.sandbox.acquire(learnerId);
+      } catch (err) {
+        this.d.log.error(`box for learner ${learnerId}: ${(err as Error).message}`);
+        socket.emit("box:state", { state: "error", message: BOX_MESSAGES.failed((err as Error).message)[lang] });
+        boxGone = true; // Enter tries again
+        return;
+      }
+      if (socket.disconnected || this.disposed) return;
+      const { box, replacedBecause } = acquired;
+      this.d.grader.watch(learnerId, box);
+      this.setUpLesson(learnerId, box, socket.handshake.query.lesson);
 
-    let session = this.terminals.get(learnerId);
-    if (session && replacedBecause) {
-      session.dispose();
-      session = undefined;
-    }
-    if (!session) {
-      // A warm box comes with its shell already open.
-      session = this.prewarmed.get(box.id) ?? this.newSession(box);
-      this.prewarmed.delete(box.id);
-      this.terminals.set(learnerId, session);
-    }
-    terminal = session;
-    if (size) session.resize(size);
-    this.d.sandbox.setAttached(learnerId, true);
-    const replay = session.attach(peer);
-    if (replay) socket.emit("term:replay", replay);
-    const state = replacedBecause ? "ready" : reconnect && replay ? "reconnected" : "ready";
-    const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
-    socket.emit("box:state", { state, message: message[lang] });
-
+      let session = this.terminals.get(learnerId);
+      if (session && replacedBecause) {
+        session.dispose();
+        session = undefined;
+      }
+      if (!session) {
+        // A warm box comes with its shell already open.
+        session = this.prewarmed.get(box.id) ?? this.newSession(box);
+        this.prewarmed.delete(box.id);
+        this.terminals.set(learnerId, session);
+      }
+      terminal = session;
+      if (size) session.resize(size);
+      this.d.sandbox.setAttached(learnerId, true);
+      const replay = session.attach(peer);
+      if (replay) socket.emit("term:replay", replay);
+      const state = replacedBecause ? "ready" : reconnect && replay ? "reconnected" : "ready";
+      const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
+      socket.emit("box:state", { state, message: message[lang] });
+    };
+    this.boxGoneListeners.set(socket, () => {
+      terminal = undefined;
+      boxGone = true;
+    });
+    bringBackBox = () => {
+      if (!boxGone || attaching) return;
+      boxGone = false;
+      attaching = inBackground(this.d.log, `a new box for learner ${learnerId}`, attachBox).finally(() => (attaching = undefined));
+    };
+    await attachBox();
   }
 
   /** Starts what the opened lesson needs in the box (e.g. containers.logs' secret-keeper). */
@@ -251,5 +274,6 @@ export class TerminalGateway {
     this.terminals.clear();
     this.prewarmed.clear();
     this.sockets.clear();
+    this.boxGoneListeners.clear();
   }
 }

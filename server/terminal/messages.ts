@@ -33,11 +33,11 @@ export const BOX_MESSAGES = {
   removed: (reason: RemovalReason): Localized => {
     switch (reason) {
       case "idle":
-        return msg("Your box was removed because no terminal was open for a while. Reload the page for a new one; your progress is kept.", "由于一段时间没有打开终端，你的沙箱已被回收。刷新页面即可获得新的沙箱，学习进度会保留。");
+        return msg("Your box was removed because no terminal was open for a while. Press Enter (or reload the page) for a new one; your progress is kept.", "由于一段时间没有打开终端，你的沙箱已被回收。按回车键（或刷新页面）即可获得新的沙箱，学习进度会保留。");
       case "lifetime":
-        return msg("Your box reached its maximum lifetime and was removed. Reload the page for a new one; your progress is kept.", "你的沙箱已到达最长使用时间并被回收。刷新页面即可获得新的沙箱，学习进度会保留。");
+        return msg("Your box reached its maximum lifetime and was removed. Press Enter (or reload the page) for a new one; your progress is kept.", "你的沙箱已到达最长使用时间并被回收。按回车键（或刷新页面）即可获得新的沙箱，学习进度会保留。");
       default:
-        return msg("Your box stopped. Reload the page for a new one; your progress is kept.", "你的沙箱已停止。刷新页面即可获得新的沙箱，学习进度会保留。");
+        return msg("Your box stopped. Press Enter (or reload the page) for a new one; your progress is kept.", "你的沙箱已停止。按回车键（或刷新页面）即可获得新的沙箱，学习进度会保留。");
     }
   },
 };

@@ -1,6 +1,6 @@
 // A learner who types `exit` is never locked out: Enter gives a new shell in the same box,
 // on a box from the warm pool (renamed when handed over) and on a fresh one, and a reload
-// after `exit` does too.
+// after `exit` does too. A learner who kills their box's daemon gets a new box with Enter.
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { Config } from "../../server/config.ts";
@@ -60,6 +60,10 @@ describe("a shell that the learner exits comes back", () => {
   let coldLab: Shiplab | undefined;
   let coldConfig: Readonly<Config> | undefined;
 
+  beforeAll(async () => {
+    ({ lab: coldLab, config: coldConfig } = await startTestLab({ warmPool: 0 }));
+  });
+
   afterAll(async () => {
     await stopTestLab(warmLab, warmConfig);
     await stopTestLab(coldLab, coldConfig);
@@ -84,8 +88,24 @@ describe("a shell that the learner exits comes back", () => {
   });
 
   test("in a fresh box (no warm pool)", async () => {
-    ({ lab: coldLab, config: coldConfig } = await startTestLab({ warmPool: 0 }));
-    const p = await learner(coldLab.url);
-    await exitAndComeBack(p, coldLab);
+    const p = await learner(coldLab!.url);
+    await exitAndComeBack(p, coldLab!);
+  });
+
+  test("a learner who kills their box's daemon is told, and Enter gives a working box", async () => {
+    const lab = coldLab!;
+    const p = await learner(lab.url);
+    const learnerId = await p.learnerId();
+    const before = lab.sandbox.boxOf(learnerId)!;
+    await p.type("kill -9 $(pidof dockerd)");
+    await p.waitForBoxStatus("Press Enter", 60_000);
+    await until(async () => !lab.sandbox.list().some((b) => b.id === before.id), 30_000, "the dead box to be removed");
+    await p.type("");
+    await p.waitForBoxStatus("fresh one", 60_000);
+    await p.waitForPrompt(60_000);
+    const info = await p.run("docker info --format '{{.ServerVersion}}'");
+    expect(info.code).toBe(0);
+    const after = lab.sandbox.boxOf(learnerId)!;
+    expect(after.id).not.toBe(before.id);
   });
 });

@@ -167,8 +167,9 @@ describe("lifecycle", () => {
       sandbox.setAttached("d0000000000000dd", false);
       await until(async () => removed.find(([id]) => id === idle.id), 10_000, "the idle box to be removed");
       expect(removed.find(([id]) => id === idle.id)?.[1]).toBe("idle");
-      expect(await exists(idle.container)).toBe(false);
-      expect(fs.existsSync(path.dirname(path.dirname(idle.socketPath)))).toBe(false);
+      // Told as the removal begins; the container and its folder go right after.
+      await until(async () => !(await exists(idle.container)), 30_000, "the idle box's container to go");
+      await until(async () => !fs.existsSync(path.dirname(path.dirname(idle.socketPath))), 10_000, "the idle box's folder to go");
     } finally {
       await sandbox.destroyAll();
       await sandbox.dispose();
@@ -182,7 +183,7 @@ describe("lifecycle", () => {
       const busy = (await shortLived.acquire("e0000000000000ee")).box;
       shortLived.setAttached("e0000000000000ee", true);
       await until(async () => removed2.includes("lifetime"), 15_000, "the box past its lifetime to be removed");
-      expect(await exists(busy.container)).toBe(false);
+      await until(async () => !(await exists(busy.container)), 30_000, "its container to go");
     } finally {
       await shortLived.destroyAll();
       await shortLived.dispose();
