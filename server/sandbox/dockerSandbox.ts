@@ -11,6 +11,7 @@ import type { Logger } from "../log.ts";
 import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
 import { isolateBoxPort, type BoxNetwork } from "./boxNetwork.ts";
 import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
+import { EngineUnavailableError, isEngineUnreachable } from "./errors.ts";
 import { createSocketDir, removeBoxDir } from "./boxSocketDir.ts";
 import { boxCapDrop } from "./capabilities.ts";
 import { BOX_ISOLATION, LABEL, baseLabels, isBoxId } from "./labels.ts";
@@ -162,7 +163,11 @@ export class DockerSandbox implements SandboxManager {
     // Two tabs of one learner must not create two boxes.
     let p = this.pending.get(learnerId);
     if (!p) {
-      p = this.acquireNow(learnerId).finally(() => this.pending.delete(learnerId));
+      p = this.acquireNow(learnerId)
+        .catch((err: unknown) => {
+          throw isEngineUnreachable(err) ? new EngineUnavailableError(err as Error) : err;
+        })
+        .finally(() => this.pending.delete(learnerId));
       this.pending.set(learnerId, p);
     }
     return p;
@@ -321,8 +326,7 @@ export class DockerSandbox implements SandboxManager {
       await this.nameFree(name);
       const sockDir = await createSocketDir(boxDir, this.o.boxRoot);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
-      const container = await this.o.docker.createContainer({
-        name,
+      const container = await this.createContainerNamed(name, {
         Image: this.o.image,
         Hostname: "shiplab",
         Labels: {
@@ -388,8 +392,24 @@ export class DockerSandbox implements SandboxManager {
       await this.waitForDaemon(box);
       return box;
     } catch (err) {
-      await this.removeBox(box, "died");
+      // Never handed out: nobody is told it went (its learner hears why it failed instead).
+      await this.removeBox(box, "died", false);
       throw err;
+    }
+  }
+
+  /**
+   * Creates the box's container. A container already holding the name is one whose
+   * removal failed (the engine went away meanwhile): the name is this box's now.
+   */
+  private async createContainerNamed(name: string, spec: Docker.ContainerCreateOptions): Promise<Docker.Container> {
+    try {
+      return await this.o.docker.createContainer({ ...spec, name });
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode !== 409) throw err;
+      this.o.log.warn(`removing a stale container named ${name} left by an earlier failed removal`);
+      await this.removeContainer(name);
+      return this.o.docker.createContainer({ ...spec, name });
     }
   }
 
@@ -432,11 +452,13 @@ export class DockerSandbox implements SandboxManager {
     }
   }
 
+  /** Whether the box's container runs; an engine that does not answer is an error, not "no". */
   private async isRunning(box: Box): Promise<boolean> {
     try {
       const info = await this.o.docker.getContainer(box.container).inspect();
       return info.State.Running;
-    } catch {
+    } catch (err) {
+      if (isEngineUnreachable(err)) throw new EngineUnavailableError(err as Error);
       return false;
     }
   }
@@ -455,16 +477,21 @@ export class DockerSandbox implements SandboxManager {
         await container.inspect();
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return;
+        if (isEngineUnreachable(err)) {
+          // Left for the next start: it adopts or reaps every box of this instance.
+          this.o.log.warn(`could not remove box container ${ref}: ${(err as Error).message}`);
+          return;
+        }
       }
       await new Promise((r) => setTimeout(r, 100));
     }
     this.o.log.warn(`box container ${ref} was still there 60 s after its removal`);
   }
 
-  private removeBox(box: Box, reason: RemovalReason): Promise<void> {
+  private removeBox(box: Box, reason: RemovalReason, notify = true): Promise<void> {
     const name = this.nameOf(box);
     const entry = { boxId: box.id, done: Promise.resolve() };
-    entry.done = this.removeBoxNow(box, reason).finally(() => {
+    entry.done = this.removeBoxNow(box, reason, notify).finally(() => {
       // A newer removal of a box with the same name keeps its own entry.
       if (this.removals.get(name) === entry) this.removals.delete(name);
     });
@@ -477,10 +504,10 @@ export class DockerSandbox implements SandboxManager {
     await this.removals.get(name)?.done.catch(() => undefined);
   }
 
-  private async removeBoxNow(box: Box, reason: RemovalReason): Promise<void> {
+  private async removeBoxNow(box: Box, reason: RemovalReason, notify: boolean): Promise<void> {
     // Told first: the box is no one's from now on, and its learner hears at once (the
     // container's removal can take a second or two, and an acquire waits for it).
-    for (const l of this.removedListeners) l(box, reason);
+    if (notify) for (const l of this.removedListeners) l(box, reason);
     await this.removeContainer(box.container);
     // The id names a folder: only one of ours is ever removed (a label could say "..").
     if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));

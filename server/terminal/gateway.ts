@@ -11,6 +11,7 @@ import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { LANGS, type AnswerAck, type AnswerSubmission, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
+import { EngineUnavailableError } from "../sandbox/errors.ts";
 import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { LearnerSessions } from "../web/session.ts";
 import { BOX_MESSAGES } from "./messages.ts";
@@ -188,7 +189,8 @@ export class TerminalGateway {
         acquired = await this.d.sandbox.acquire(learnerId);
       } catch (err) {
         this.d.log.error(`box for learner ${learnerId}: ${(err as Error).message}`);
-        socket.emit("box:state", { state: "error", message: BOX_MESSAGES.failed((err as Error).message)[lang] });
+        const told = err instanceof EngineUnavailableError ? BOX_MESSAGES.engineDown : BOX_MESSAGES.failed((err as Error).message);
+        socket.emit("box:state", { state: "error", message: told[lang] });
         boxGone = true; // Enter tries again
         return;
       }
@@ -256,7 +258,7 @@ export class TerminalGateway {
         }
       },
       // A shell that ends may mean the box died: then it is removed, and the learner is
-      // told (through onRemoved) to reload for a fresh one.
+      // told (through onRemoved) and gets a fresh one with Enter or a reload.
       onShellExit: () => {
         for (const [learnerId, s] of this.terminals) {
           if (s === session) void this.d.sandbox.verify(learnerId).catch(() => undefined);

@@ -23,6 +23,10 @@ export const BOX_MESSAGES = {
   unknownEvent: msg("The server knows no such request.", "服务器不认识这个请求。"),
   needsAck: msg("An answer must come with a callback for the server's reply.", "提交答案时必须附带回调，以便服务器答复。"),
   requestFailed: msg("The server could not handle that request; it was ignored.", "服务器无法处理这个请求，已忽略。"),
+  engineDown: msg(
+    "Shiplab cannot reach the Docker Engine that runs the boxes right now: tell your teacher. Your progress is kept; press Enter to try again once it is back.",
+    "Shiplab 暂时连不上运行沙箱的 Docker 引擎：请告诉老师。你的学习进度会保留；引擎恢复后按回车键重试。",
+  ),
   noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
   badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),
   failed: (reason: string): Localized =>

@@ -47,7 +47,7 @@ export async function openSocketLearner(url: string, opts: { cookie?: string; ti
       socket.on(event, on);
     });
 
-  await new Promise<void>((resolve, reject) => {
+  const ready = new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error("no prompt in time")), timeoutMs);
     let reconnected = false;
     socket.on("box:state", (s: { state: string; message: string }) => {
@@ -63,6 +63,11 @@ export async function openSocketLearner(url: string, opts: { cookie?: string; ti
       }
     }, 20);
     socket.emit("term:resize", { cols: 120, rows: 30 });
+  });
+  // A learner who never got a prompt leaves no socket behind.
+  await ready.catch((err: Error) => {
+    socket.close();
+    throw err;
   });
 
   const oneEcho = (key: string, expect: (out: string) => boolean): Promise<number> =>
