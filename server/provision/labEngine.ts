@@ -85,6 +85,9 @@ export function labEngineArgs(p: LabEnginePaths, runtimes: Record<string, string
     "--iptables=false",
     "--ip-masq=false",
     "--ip-forward=false",
+    // Boxes keep running while the engine restarts (an upgrade, a crash): learners keep
+    // their boxes, and their shells come back with Enter.
+    "--live-restore",
     "--log-driver", "json-file",
     // A box that floods its own stdout fills a few megabytes, not the host's disk.
     "--log-opt", "max-size=5m",
