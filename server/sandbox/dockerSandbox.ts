@@ -472,16 +472,21 @@ export class DockerSandbox implements SandboxManager {
     const container = this.o.docker.getContainer(ref);
     await container.remove({ force: true, v: true }).catch(() => undefined);
     const deadline = Date.now() + 60_000;
+    let unreachable = 0;
     while (Date.now() < deadline) {
       try {
         await container.inspect();
+        unreachable = 0;
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode === 404) return;
-        if (isEngineUnreachable(err)) {
+        // One failed call can be a kept-alive connection the engine dropped when it came
+        // back; several in a row mean it is gone.
+        if (isEngineUnreachable(err) && ++unreachable >= 3) {
           // Left for the next start: it adopts or reaps every box of this instance.
           this.o.log.warn(`could not remove box container ${ref}: ${(err as Error).message}`);
           return;
         }
+        if (unreachable) await container.remove({ force: true, v: true }).catch(() => undefined);
       }
       await new Promise((r) => setTimeout(r, 100));
     }
