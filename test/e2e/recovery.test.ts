@@ -1,27 +1,18 @@
 // What a learner keeps when things go wrong: the server restarts (same box, same images,
 // same progress), or the box dies (told so; a reload gives a fresh box; progress stays).
-import net from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { launchBrowser, newLearnerContext } from "../support/browser.ts";
 import { LabPage } from "../support/labPage.ts";
-import { engineDocker, removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
+import { engineDocker, freePort, removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
 
 const docker = engineDocker();
 let browser: Browser;
 let lab: Shiplab | undefined;
 let config: Readonly<Config>;
 let port: number;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
-  const p = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return p;
-}
 
 beforeAll(async () => {
   browser = await launchBrowser();

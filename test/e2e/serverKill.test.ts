@@ -2,26 +2,17 @@
 // again: the learner's box is adopted, their terminal comes back, and no progress or
 // answer is lost (the store is SQLite in WAL mode). The server runs as a real process here.
 import { spawn, type ChildProcess } from "node:child_process";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, expect, it } from "vitest";
 import type { AnswerAck, ExerciseUpdate, LessonPayload } from "../../server/protocol.ts";
 import { REPO_ROOT } from "../../server/paths.ts";
 import { LABEL } from "../../server/sandbox/labels.ts";
 import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
-import { engineDocker, removeTestObjects, testConfig } from "../support/testHost.ts";
+import { engineDocker, freePort, removeTestObjects, testConfig } from "../support/testHost.ts";
 
 const instance = `k${process.pid.toString(36)}`;
 let server: ChildProcess | undefined;
 const learners: SocketLearner[] = [];
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 /** `shiplab start` as its own process, until it says it serves. */
 async function startServer(port: number): Promise<ChildProcess> {

@@ -2,7 +2,6 @@
 // "no Internet"), and Shiplab starts the registry again by itself. A registry of this
 // test's own (its own port, the shared storage), so no other test loses theirs.
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -11,7 +10,7 @@ import { startShiplab, type Shiplab } from "../../server/main.ts";
 import { REGISTRY_DOWN_MESSAGE } from "../../server/registry/labGate.ts";
 import { LabRegistry } from "../../server/registry/labRegistry.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { log, removeTestObjects, sh, testConfig, testHost, until } from "../support/testHost.ts";
+import { freePort, log, removeTestObjects, sh, testConfig, testHost, until } from "../support/testHost.ts";
 
 const RESTART_DELAY_MS = 4000;
 let registry: LabRegistry;
@@ -19,14 +18,6 @@ let lab: Shiplab | undefined;
 let config: Readonly<Config>;
 let dir: string;
 let box: Box;
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise<void>((r) => srv.close(() => r()));
-  return port;
-}
 
 beforeAll(async () => {
   const host = await testHost();

@@ -3,6 +3,7 @@
 // itself started on port 0 under an instance name of its own.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import Docker from "dockerode";
 import { loadConfig, type Config } from "../../server/config.ts";
@@ -105,6 +106,15 @@ export async function removeTestDisks(): Promise<void> {
       if (!live.has(id)) await removeBoxDir(path.join(boxes, instance, id));
     }
   }
+}
+
+/** A TCP port free on loopback right now (for a server a test starts). */
+export async function freePort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((r) => srv.listen(0, "127.0.0.1", () => r()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
 }
 
 export async function until<T>(fn: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {

@@ -44,6 +44,20 @@ function send(port: number, method: string, path: string, opts: { headers?: Reco
   });
 }
 
+/** A CONNECT through the gate, as a box daemon's HTTPS proxy request; never leaves 127.0.0.1. */
+function connectThrough(port: number): Promise<http.IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: HOST, port, method: "CONNECT", path: "registry-1.example:443", agent: false });
+    req.on("connect", (r: http.IncomingMessage, socket: net.Socket) => {
+      socket.destroy();
+      resolve(r);
+    });
+    req.on("response", resolve);
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 const errorCode = (a: Answer) => (JSON.parse(a.body) as { errors: { code: string; message: string }[] }).errors[0];
 
 describe("LabGate", () => {
@@ -167,16 +181,7 @@ describe("LabGate", () => {
   });
 
   it("refuses CONNECT with the not-in-lab sentence as its status text", async () => {
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request({ host: HOST, port: gatePort, method: "CONNECT", path: "registry-1.example:443", agent: false });
-      req.on("connect", (r: http.IncomingMessage, socket: net.Socket) => {
-        socket.destroy();
-        resolve(r);
-      });
-      req.on("response", resolve);
-      req.on("error", reject);
-      req.end();
-    });
+    const res = await connectThrough(gatePort);
     expect(res.statusCode).toBe(403);
     expect(res.statusMessage).toBe(NOT_IN_LAB_MESSAGE);
     expect(NOT_IN_LAB_MESSAGE).not.toMatch(/[\r\n]/);
@@ -187,16 +192,7 @@ describe("LabGate", () => {
   it("says the lab registry is not answering when a pull falls through to the Internet while it is down", async () => {
     await gate.dispose();
     await startGate(await freePort());
-    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const req = http.request({ host: HOST, port: gatePort, method: "CONNECT", path: "registry-1.example:443", agent: false });
-      req.on("connect", (r: http.IncomingMessage, socket: net.Socket) => {
-        socket.destroy();
-        resolve(r);
-      });
-      req.on("response", resolve);
-      req.on("error", reject);
-      req.end();
-    });
+    const res = await connectThrough(gatePort);
     expect(res.statusCode).toBe(403);
     expect(res.statusMessage).toBe(REGISTRY_DOWN_MESSAGE);
     expect(REGISTRY_DOWN_MESSAGE).not.toMatch(/[\r\n]/);
