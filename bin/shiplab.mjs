@@ -83,6 +83,9 @@ switch (command) {
   case "bench":
     handOver(["--import", "tsx", "test/bench/bench.ts", ...rest]);
     break;
+  case "soak":
+    handOver(["--import", "tsx", "test/soak/main.ts", ...rest]);
+    break;
   default:
     handOver(["--import", "tsx", "server/cli.ts", command, ...rest]);
 }

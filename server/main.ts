@@ -33,6 +33,8 @@ export interface Shiplab {
   network: BoxNetwork;
   store: SqliteProgressStore;
   lessons: LessonCatalog;
+  /** What the server holds now (open pages, shells, watched boxes, boxes): for leak counts. */
+  counts(): { sockets: number; pages: number; learners: number; shells: number; warmShells: number; watchedBoxes: number; boxes: number };
   /** Stops serving; boxes stay up for the next start to adopt unless removeBoxes is set. */
   dispose(opts?: { removeBoxes?: boolean }): Promise<void>;
 }
@@ -138,6 +140,12 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       network,
       store,
       lessons,
+      counts: () => ({
+        sockets: io.engine.clientsCount,
+        ...gateway.counts(),
+        watchedBoxes: grader.watchCount,
+        boxes: sandbox.list().length,
+      }),
       async dispose(opts = {}) {
         removeBoxes = Boolean(opts.removeBoxes);
         await disposeAll();

@@ -123,6 +123,11 @@ export class Grader {
     await this.runOne(learnerId, w, ex, true, this.store.forLearner(learnerId), this.store.answers(learnerId));
   }
 
+  /** How many boxes are being watched (for leak counts). */
+  get watchCount(): number {
+    return this.watches.size;
+  }
+
   records(learnerId: string): Map<string, ExerciseRecord> {
     return this.store.forLearner(learnerId);
   }

@@ -52,6 +52,8 @@ export class TerminalGateway {
   /** Shells opened ahead of time in warm-pool boxes, by box id. */
   private readonly prewarmed = new Map<string, TerminalSession>();
   private readonly sockets = new Map<string, Set<LearnerSocket>>();
+  /** Which box each shell runs in. */
+  private readonly sessionBox = new WeakMap<TerminalSession, string>();
   /** Per open page: what to do when its learner's box goes away. */
   private readonly boxGoneListeners = new Map<LearnerSocket, () => void>();
   private readonly unsubscribe: (() => void)[] = [];
@@ -200,7 +202,9 @@ export class TerminalGateway {
       this.setUpLesson(learnerId, box, socket.handshake.query.lesson);
 
       let session = this.terminals.get(learnerId);
-      if (session && replacedBecause) {
+      // A shell in another box (the learner's previous one) is stale. Not "whenever the box
+      // was replaced": five tabs arriving together all hear "replaced", and must share one shell.
+      if (session && this.sessionBox.get(session) !== box.id) {
         session.dispose();
         session = undefined;
       }
@@ -265,7 +269,13 @@ export class TerminalGateway {
         }
       },
     });
+    this.sessionBox.set(session, box.id);
     return session;
+  }
+
+  /** What the gateway holds right now: each must fall back to 0 when no page is open. */
+  counts(): { pages: number; learners: number; shells: number; warmShells: number } {
+    return { pages: this.boxGoneListeners.size, learners: this.sockets.size, shells: this.terminals.size, warmShells: this.prewarmed.size };
   }
 
   dispose(): void {

@@ -48,19 +48,21 @@ export async function openSocketLearner(url: string, opts: { cookie?: string; ti
     });
 
   const ready = new Promise<void>((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error("no prompt in time")), timeoutMs);
     let reconnected = false;
+    const settle = (err?: Error) => {
+      clearInterval(poll);
+      clearTimeout(t);
+      if (err) reject(err);
+      else resolve();
+    };
+    const t = setTimeout(() => settle(new Error("no prompt in time")), timeoutMs);
     socket.on("box:state", (s: { state: string; message: string }) => {
-      if (s.state === "error") reject(new Error(s.message));
+      if (s.state === "error") settle(new Error(s.message));
       // The same learner coming back gets their shell as it was, not a fresh prompt.
       if (s.state === "reconnected") reconnected = true;
     });
     const poll = setInterval(() => {
-      if (reconnected || /# $/.test(output)) {
-        clearInterval(poll);
-        clearTimeout(t);
-        resolve();
-      }
+      if (reconnected || /# $/.test(output)) settle();
     }, 20);
     socket.emit("term:resize", { cols: 120, rows: 30 });
   });
