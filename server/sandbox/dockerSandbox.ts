@@ -430,6 +430,8 @@ export class DockerSandbox implements SandboxManager {
       const { dirs } = delegateCgroups(pid, root.uid, root.gid);
       if (dirs.length === 0) throw new Error(`box ${this.nameOf(box)}: none of its cgroups could be found to hand over`);
     }
+    // Its disk limit must count from the start (a removal elsewhere may have paused counting).
+    await this.o.repairQuotas();
     // box-init waits for this before it sets up the box's cgroups and starts its daemon.
     fs.writeFileSync(path.join(path.dirname(box.socketPath), CONFINED_MARKER), "");
   }
