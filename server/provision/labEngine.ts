@@ -23,8 +23,6 @@ export interface LabEngine {
   socketPath: string;
   /** `unix://…`, for the docker CLI (DOCKER_HOST). */
   host: string;
-  /** Where the engine's data root is mounted. */
-  dataRoot: string;
   /** The host user and group that are root inside every box (the remapped root). */
   boxRoot: { uid: number; gid: number };
   /** Makes the per-box disk quotas exact again if the kernel stopped counting. */
@@ -281,7 +279,6 @@ async function describe(docker: Docker, p: LabEnginePaths, runtime: string): Pro
     docker,
     socketPath: p.socket,
     host: `unix://${p.socket}`,
-    dataRoot: p.dataRoot,
     boxRoot: { uid: Number(remap[1]), gid: Number(remap[2]) },
     repairQuotas: () => repairQuotas(p.dataRoot),
   };
