@@ -5,9 +5,9 @@
 //
 // It touches nothing of the host's: no iptables (Shiplab writes the box network's
 // firewall itself), no default bridge, containerd namespaces of its own. Its data root is
-// a btrfs file system on a sparse loop file, with quotas, so every box's root file system
-// gets a size limit (the btrfs storage driver's `size`), and the engine as a whole cannot
-// grow past SHIPLAB_ENGINE_DISK. (XFS project quotas with overlay2 were the first choice;
+// a btrfs file system on a sparse loop file, with quotas (engineQuotas.ts), so every box's
+// root file system gets a size limit (the btrfs storage driver's `size`), and the engine as
+// a whole cannot grow past SHIPLAB_ENGINE_DISK. (XFS project quotas with overlay2 were the first choice;
 // this machine's kernel has no quota support for XFS, while btrfs quotas are built in.)
 import { spawn } from "node:child_process";
 import crypto from "node:crypto";
@@ -16,6 +16,7 @@ import path from "node:path";
 import Docker from "dockerode";
 import { isMounted, run } from "../host/run.ts";
 import type { Logger } from "../log.ts";
+import { ensureQuotas, repairQuotas } from "./engineQuotas.ts";
 import { SetupError } from "./setupError.ts";
 
 export interface LabEngine {
@@ -120,43 +121,6 @@ async function mountDataRoot(p: LabEnginePaths, diskBytes: number, log: Logger):
   await run("btrfs", ["filesystem", "resize", "max", p.dataRoot]).catch(() => undefined);
 }
 
-/** The file system's folder in /sys/fs/btrfs (named by its UUID). */
-async function btrfsSysDir(dataRoot: string): Promise<string> {
-  const uuid = (await run("findmnt", ["-n", "-o", "UUID", "--target", dataRoot])).trim();
-  return `/sys/fs/btrfs/${uuid}`;
-}
-
-/**
- * Quotas on, and kept exact. The kernel stops counting (and so stops enforcing) when it
- * marks the quota data inconsistent, which it does when it drops a deep subvolume (a
- * removed box) without tracing it. Tracing every drop (threshold 8) keeps it counting but
- * makes each removal cost seconds of kernel time, and a class's removals pile up (measured:
- * 228 deletions queued, both cores busy). So drops stay cheap (threshold 3, the kernel's
- * default) and a rescan, which takes a fraction of a second, makes the data exact again:
- * before every box is handed out, and on every reap.
- */
-async function ensureQuotas(dataRoot: string): Promise<void> {
-  const sys = await btrfsSysDir(dataRoot);
-  if (!fs.existsSync(`${sys}/qgroups`)) {
-    await run("btrfs", ["quota", "enable", dataRoot]);
-    await run("btrfs", ["quota", "rescan", "-w", dataRoot]).catch(() => undefined);
-  }
-  try {
-    fs.writeFileSync(`${sys}/qgroups/drop_subtree_threshold`, "3");
-  } catch {
-    // Older kernels have no such knob and trace every drop anyway.
-  }
-  await repairQuotas(dataRoot);
-}
-
-/** Rescans the engine's quota data when the kernel marked it inconsistent; true if it did. */
-export async function repairQuotas(dataRoot: string): Promise<boolean> {
-  const flag = `${await btrfsSysDir(dataRoot)}/qgroups/inconsistent`;
-  if (!fs.existsSync(flag) || fs.readFileSync(flag, "utf8").trim() !== "1") return false;
-  await run("btrfs", ["quota", "rescan", "-w", dataRoot]);
-  return true;
-}
-
 /** The flags the running engine was started with, to tell when they are out of date. */
 const argsFile = (p: LabEnginePaths) => path.join(p.dir, "dockerd.args");
 
@@ -219,7 +183,7 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
     if (started !== labEngineArgs(p, await extraRuntime(runtime)).join("\n")) {
       log.warn(`Shiplab's engine runs with other settings than this Shiplab would start it with; to apply them, stop it (kill the pid in ${p.pidfile}) and start again`);
     }
-    await ensureQuotas(p.dataRoot);
+    await ensureQuotas(p.dataRoot, log);
     ensureKeyQuota(log);
     return describe(docker, p, runtime);
   }
@@ -232,7 +196,7 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
   if (!engineAlive(p)) {
     try {
       await mountDataRoot(p, diskBytes, log);
-      await ensureQuotas(p.dataRoot);
+      await ensureQuotas(p.dataRoot, log);
     } catch (err) {
       const why = (err as Error).message.trim().split("\n").pop();
       throw new SetupError(`Shiplab could not set up its engine's disk ${p.disk} (${why}): it needs loop devices and btrfs on this machine.`);
