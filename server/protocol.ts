@@ -74,6 +74,13 @@ export interface ServerToClient {
   exercise: (update: ExerciseUpdate) => void;
   /** A request from this page was malformed and ignored (no page sends one; a tool might). */
   "request:refused": (refusal: RequestRefusal) => void;
+  /** Whether results are being saved (false while the server's disk is full), with a sentence. */
+  "progress:saving": (state: ProgressSaving) => void;
+}
+
+export interface ProgressSaving {
+  saving: boolean;
+  message: string;
 }
 
 export interface RequestRefusal {

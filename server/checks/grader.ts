@@ -4,12 +4,14 @@ import type { Lang } from "../protocol.ts";
 import type { Logger } from "../log.ts";
 import type { Exercise, LessonCatalog } from "../lessons/catalog.ts";
 import type { Box } from "../sandbox/sandboxManager.ts";
-import type { ExerciseRecord, ProgressStore } from "../store/progressStore.ts";
+import { type ExerciseRecord, type ProgressStore, StoreWriteError } from "../store/progressStore.ts";
 import { BoxWatcher } from "./boxWatcher.ts";
 import { msg, type CheckContext, type CheckResult, type EventType } from "./types.ts";
 
 const DEBOUNCE_MS = 30;
 const CHECK_TIMEOUT_MS = 15_000;
+/** How soon a result the store could not save (a full disk) is checked and saved again. */
+const SAVE_RETRY_MS = 10_000;
 
 /** What a check may use beside the box daemon: the lab registry, a probe into the box. */
 export type ContextFor = (box: Box) => Omit<CheckContext, "docker" | "signal" | "answer">;
@@ -22,9 +24,13 @@ interface Watch {
   timer: NodeJS.Timeout | undefined;
   running: Promise<void> | undefined;
   again: boolean;
+  /** Set while a result waits to be saved again (the store's disk was full). */
+  retry: NodeJS.Timeout | undefined;
 }
 
 export type UpdateListener = (learnerId: string, record: ExerciseRecord) => void;
+/** Whether the learner's results are being saved (false: the store's disk is full). */
+export type SavingListener = (learnerId: string, saving: boolean) => void;
 
 /** Runs one check with a time-out; a daemon that does not answer gives a sentence, not a crash. */
 export async function runCheck(
@@ -65,6 +71,9 @@ export async function runCheck(
 export class Grader {
   private readonly watches = new Map<string, Watch>();
   private readonly listeners = new Set<UpdateListener>();
+  private readonly savingListeners = new Set<SavingListener>();
+  /** Learners with a result the store could not save yet. */
+  private readonly unsaved = new Set<string>();
   private disposed = false;
 
   constructor(
@@ -77,6 +86,16 @@ export class Grader {
   onUpdate(listener: UpdateListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  onSaving(listener: SavingListener): () => void {
+    this.savingListeners.add(listener);
+    return () => this.savingListeners.delete(listener);
+  }
+
+  /** False while a result of this learner waits for space to be saved. */
+  saving(learnerId: string): boolean {
+    return !this.unsaved.has(learnerId);
   }
 
   /** Starts (or keeps) watching the learner's box; runs every check once to catch up. */
@@ -93,6 +112,7 @@ export class Grader {
       timer: undefined,
       running: undefined,
       again: false,
+      retry: undefined,
     };
     this.watches.set(learnerId, w);
     w.watcher.start();
@@ -105,6 +125,7 @@ export class Grader {
     this.watches.delete(learnerId);
     w.watcher.dispose();
     if (w.timer) clearTimeout(w.timer);
+    if (w.retry) clearTimeout(w.retry);
   }
 
   /** The "Check" button: re-run every check of this learner now. */
@@ -193,10 +214,39 @@ export class Grader {
         ? "failed"
         : "pending";
     if (previous && previous.status === status && previous.message.en === result.message.en) return;
-    const rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });
+    let rec: ExerciseRecord;
+    try {
+      rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });
+    } catch (err) {
+      if (!(err instanceof StoreWriteError)) throw err;
+      return this.saveFailed(learnerId, w, err);
+    }
+    this.saved(learnerId);
     stored.set(ex.id, rec);
     if (rec.status === "passed") this.log.info(`learner ${learnerId} passed ${ex.id}`);
     for (const l of this.listeners) l(learnerId, rec);
+  }
+
+  /**
+   * A result could not be saved: the learner is told (not shown a green they would lose),
+   * and every check runs again shortly, so the result is saved once there is space.
+   */
+  private saveFailed(learnerId: string, w: Watch, err: StoreWriteError): void {
+    if (!this.unsaved.has(learnerId)) {
+      this.unsaved.add(learnerId);
+      this.log.error(`progress of learner ${learnerId} not saved: ${err.message}; free space in the state folder`);
+      for (const l of this.savingListeners) l(learnerId, false);
+    }
+    w.retry ??= setTimeout(() => {
+      w.retry = undefined;
+      this.schedule(learnerId, "all");
+    }, SAVE_RETRY_MS);
+  }
+
+  private saved(learnerId: string): void {
+    if (!this.unsaved.delete(learnerId)) return;
+    this.log.info(`progress of learner ${learnerId} is saved again`);
+    for (const l of this.savingListeners) l(learnerId, true);
   }
 
   dispose(): void {
@@ -204,6 +254,7 @@ export class Grader {
     this.disposed = true;
     for (const id of [...this.watches.keys()]) this.unwatch(id);
     this.listeners.clear();
+    this.savingListeners.clear();
   }
 }
 

@@ -13,9 +13,36 @@ export interface ExerciseRecord {
   updatedAt: number;
 }
 
+/**
+ * A write the store could not make: its disk is full (SQLITE_FULL) or failing (an I/O
+ * error). Nothing already stored is lost: the transaction is rolled back whole, and the
+ * same write succeeds once there is space again.
+ */
+export class StoreWriteError extends Error {
+  constructor(readonly code: string, cause: Error) {
+    super(`the progress store could not write (${code}): ${cause.message}`, { cause });
+  }
+}
+
+/** Runs a write; turns a full or failing disk into a StoreWriteError, other errors pass. */
+function writing<T>(write: () => T): T {
+  try {
+    return write();
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (typeof code === "string" && (code === "SQLITE_FULL" || code.startsWith("SQLITE_IOERR"))) {
+      throw new StoreWriteError(code, err as Error);
+    }
+    throw err;
+  }
+}
+
 export interface ProgressStore {
   forLearner(learnerId: string): Map<string, ExerciseRecord>;
-  /** Records a result. A passed exercise stays passed: progress already made is never lost. */
+  /**
+   * Records a result. A passed exercise stays passed: progress already made is never lost.
+   * Throws StoreWriteError when the disk is full (record and saveAnswer alike).
+   */
   record(learnerId: string, rec: ExerciseRecord): ExerciseRecord;
   /** The learner's last submitted answer per exercise (answer-type exercises). */
   answers(learnerId: string): Map<string, unknown>;
@@ -63,7 +90,7 @@ export class SqliteProgressStore implements ProgressStore {
 
   record(learnerId: string, rec: ExerciseRecord): ExerciseRecord {
     const db = this.open;
-    return db.transaction(() => {
+    return writing(() => db.transaction(() => {
       const prev = db.prepare("SELECT status FROM progress WHERE learner = ? AND exercise = ?").get(learnerId, rec.exerciseId) as
         | { status: ExerciseStatus }
         | undefined;
@@ -73,7 +100,7 @@ export class SqliteProgressStore implements ProgressStore {
          ON CONFLICT (learner, exercise) DO UPDATE SET status = excluded.status, message = excluded.message, updated_at = excluded.updated_at`,
       ).run(learnerId, rec.exerciseId, rec.status, JSON.stringify(rec.message), rec.updatedAt);
       return rec;
-    })();
+    })());
   }
 
   answers(learnerId: string): Map<string, unknown> {
@@ -82,12 +109,15 @@ export class SqliteProgressStore implements ProgressStore {
   }
 
   saveAnswer(learnerId: string, exerciseId: string, answer: unknown): void {
-    this.open
-      .prepare(
-        `INSERT INTO answers (learner, exercise, answer, updated_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (learner, exercise) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at`,
-      )
-      .run(learnerId, exerciseId, JSON.stringify(answer), Date.now());
+    const db = this.open;
+    writing(() =>
+      db
+        .prepare(
+          `INSERT INTO answers (learner, exercise, answer, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (learner, exercise) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at`,
+        )
+        .run(learnerId, exerciseId, JSON.stringify(answer), Date.now()),
+    );
   }
 
   dispose(): void {

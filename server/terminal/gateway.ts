@@ -9,7 +9,7 @@ import type { LessonCatalog } from "../lessons/catalog.ts";
 import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
 import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
-import type { ProgressStore } from "../store/progressStore.ts";
+import { type ProgressStore, StoreWriteError } from "../store/progressStore.ts";
 import { LANGS, type AnswerAck, type AnswerSubmission, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
 import { EngineUnavailableError } from "../sandbox/errors.ts";
 import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
@@ -79,6 +79,10 @@ export class TerminalGateway {
       d.grader.onUpdate((learnerId, rec) => {
         for (const s of this.sockets.get(learnerId) ?? []) s.emit("exercise", localize(rec, s.data.lang));
       }),
+      d.grader.onSaving((learnerId, saving) => {
+        const m = saving ? BOX_MESSAGES.progressSavedAgain : BOX_MESSAGES.progressUnsaved;
+        for (const s of this.sockets.get(learnerId) ?? []) s.emit("progress:saving", { saving, message: m[s.data.lang] });
+      }),
       d.sandbox.onPooled((box) => this.prewarm(box)),
       d.sandbox.onRemoved((box, reason) => {
         this.prewarmed.get(box.id)?.dispose();
@@ -101,6 +105,7 @@ export class TerminalGateway {
     if (!mine) this.sockets.set(learnerId, (mine = new Set()));
     mine.add(socket);
     for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, lang));
+    if (!this.d.grader.saving(learnerId)) socket.emit("progress:saving", { saving: false, message: BOX_MESSAGES.progressUnsaved[lang] });
 
     let terminal: TerminalSession | undefined;
     const peer: TerminalPeer = {
@@ -162,7 +167,13 @@ export class TerminalGateway {
         if (!(err instanceof AnswerError)) throw err;
         return refuseAnswer(BOX_MESSAGES.malformedAnswer(err.text));
       }
-      this.d.store.saveAnswer(learnerId, ex.id, answer);
+      try {
+        this.d.store.saveAnswer(learnerId, ex.id, answer);
+      } catch (err) {
+        if (!(err instanceof StoreWriteError)) throw err;
+        this.d.log.error(`answer of learner ${learnerId} not saved: ${err.message}; free space in the state folder`);
+        return refuseAnswer(BOX_MESSAGES.progressUnsaved);
+      }
       reply({ ok: true, message: "" });
       this.d.grader
         .checkExercise(learnerId, ex.id)

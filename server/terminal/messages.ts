@@ -27,6 +27,11 @@ export const BOX_MESSAGES = {
     "Shiplab cannot reach the Docker Engine that runs the boxes right now: tell your teacher. Your progress is kept; press Enter to try again once it is back.",
     "Shiplab 暂时连不上运行沙箱的 Docker 引擎：请告诉老师。你的学习进度会保留；引擎恢复后按回车键重试。",
   ),
+  progressUnsaved: msg(
+    "The server's disk is full, so your progress cannot be saved right now: tell your teacher. Keep working: what you do is checked again and saved as soon as there is space.",
+    "服务器磁盘已满，你的学习进度暂时无法保存：请告诉老师。可以继续练习：一旦有空间，你的操作会重新检查并保存。",
+  ),
+  progressSavedAgain: msg("Your progress is being saved again.", "你的学习进度已恢复保存。"),
   noSession: msg("Your session cookie is missing or invalid: reload the page.", "会话 cookie 缺失或无效：请刷新页面。"),
   badOrigin: msg("This page's origin may not open a terminal here.", "此页面的来源不允许在这里打开终端。"),
   failed: (reason: string): Localized =>
