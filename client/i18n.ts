@@ -56,6 +56,9 @@ const en = {
   "state.shell-exited": "Shell exited",
   "state.error": "Error",
   "terminal.label": "Terminal",
+  "clipboard.label": "Box may copy",
+  "clipboard.hint": "Let programs in your box (vim, tmux, printf with OSC 52) put text on your clipboard. Off by default: what a box prints is not to be trusted.",
+  "clipboard.copied": "Copied to your clipboard by a program in your box.",
 } as const;
 
 export type StringKey = keyof typeof en;
@@ -110,6 +113,9 @@ const zhCN: Record<StringKey, string> = {
   "state.shell-exited": "Shell 已退出",
   "state.error": "错误",
   "terminal.label": "终端",
+  "clipboard.label": "允许沙箱复制",
+  "clipboard.hint": "允许沙箱里的程序（vim、tmux、用 printf 输出 OSC 52）把文字放到你的剪贴板。默认关闭：沙箱输出的内容不可信。",
+  "clipboard.copied": "沙箱里的程序已把文字复制到你的剪贴板。",
 };
 
 const STRINGS: Record<Lang, Record<StringKey, string>> = { en, "zh-CN": zhCN };
@@ -174,12 +180,15 @@ export function t(key: StringKey, vars?: Record<string, string | number>): strin
   return text.replace(/\{(\w+)\}/g, (m, name: string) => (name in vars ? String(vars[name]) : m));
 }
 
-/** Fills elements marked with data-i18n="key" (text) and data-i18n-aria="key" (aria-label). */
+/** Fills elements marked with data-i18n="key" (text), data-i18n-aria="key" (aria-label) and data-i18n-title="key" (title). */
 export function applyTranslations(root: ParentNode = document): void {
   for (const el of root.querySelectorAll<HTMLElement>("[data-i18n]")) {
     el.textContent = t(el.dataset.i18n as StringKey);
   }
   for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-aria]")) {
     el.setAttribute("aria-label", t(el.dataset.i18nAria as StringKey));
+  }
+  for (const el of root.querySelectorAll<HTMLElement>("[data-i18n-title]")) {
+    el.title = t(el.dataset.i18nTitle as StringKey);
   }
 }

@@ -3,6 +3,7 @@ import "@xterm/xterm/css/xterm.css";
 import "./style.css";
 import type { Terminal } from "@xterm/xterm";
 import type { LessonSummary } from "../server/protocol.ts";
+import { bindClipboardSwitch } from "./clipboard.ts";
 import { applyTranslations, detectLang, setLang } from "./i18n.ts";
 import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
 import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath, showOverallProgress } from "./nav.ts";
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
 
   const picker = byId<HTMLSelectElement>("lesson-picker");
   fillLanguageSwitch(byId<HTMLSelectElement>("lang-switch"), lang);
+  bindClipboardSwitch(byId<HTMLInputElement>("osc52-switch"));
 
   const pane = new LessonPane(byId("lesson-pane"), {
     onRun: (lines) => session.typeLines(lines),

@@ -20,6 +20,8 @@ export class StatusBar {
   private readonly message: HTMLElement;
   private readonly note: HTMLElement;
   private readonly action: HTMLButtonElement;
+  /** Stays while the server cannot save progress (its disk is full), whatever the box does. */
+  private readonly unsaved: HTMLElement;
   private noteTimer: number | undefined;
   private onAction: (() => void) | null = null;
   private fromServer = false;
@@ -46,8 +48,13 @@ export class StatusBar {
     this.action.className = "status-action";
     this.action.hidden = true;
     this.action.addEventListener("click", () => this.onAction?.());
+    this.unsaved = document.createElement("span");
+    this.unsaved.className = "status-unsaved";
+    this.unsaved.dataset.testid = "progress-unsaved";
+    this.unsaved.setAttribute("role", "alert");
+    this.unsaved.hidden = true;
 
-    root.append(dot, this.label, this.message, this.note, this.action);
+    root.append(dot, this.label, this.message, this.note, this.action, this.unsaved);
   }
 
   /** The box state sent by the server (`box:state`); it stays until the next state. */
@@ -91,6 +98,13 @@ export class StatusBar {
 
   get state(): string {
     return this.root.dataset.state ?? "";
+  }
+
+  /** Whether the server saves progress (`progress:saving`): a lasting warning while it cannot. */
+  setSaving(saving: boolean, message: string): void {
+    this.unsaved.textContent = saving ? "" : message;
+    this.unsaved.hidden = saving;
+    if (saving) this.flashNote(message);
   }
 
   /** A short note beside the state (for a few seconds), without replacing it. */

@@ -3,6 +3,7 @@ import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
 import { io, type Socket } from "socket.io-client";
 import type { AnswerAck, AnswerValue, ClientToServer, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
+import { installClipboardBridge } from "./clipboard.ts";
 import { t } from "./i18n.ts";
 import type { StatusBar } from "./status.ts";
 
@@ -85,9 +86,10 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     // Output comes from a root shell the learner (or anything they run) controls. Links
     // (OSC 8) open only as http(s), in a new tab that cannot reach back to this page;
     // javascript:, data: and the like do nothing. The title (OSC 0/2) is never shown, and
-    // clipboard writes (OSC 52) need an addon this page does not load.
+    // clipboard writes (OSC 52) reach the clipboard only once the learner allows them.
     linkHandler: { activate: (_event, uri) => openSafeLink(uri) },
   });
+  installClipboardBridge(term, () => status.flashNote(t("clipboard.copied")));
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(host);
@@ -144,6 +146,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     });
   });
   socket.on("box:state", (payload) => status.setBox(payload));
+  socket.on("progress:saving", (s) => status.setSaving(s.saving, s.message));
   socket.on("exercise", (update) => opts.onExercise(update));
   // This page sends only well-formed requests; a refusal means a bug worth seeing in the console.
   socket.on("request:refused", (r) => console.warn(`Shiplab refused ${r.event}: ${r.message}`));

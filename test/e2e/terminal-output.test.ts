@@ -97,4 +97,33 @@ describe("escape sequences from the box", () => {
     expect(await opened.evaluate(() => window.opener)).toBeNull();
     await opened.close();
   });
+
+  test("OSC 52 reaches the clipboard only once the learner turns on \"Box may copy\", and a clipboard query is never answered", async () => {
+    const clipboard = () => page.page.evaluate(() => navigator.clipboard.readText());
+    const osc52 = (text: string) => `printf '\\e]52;c;%s\\a' "$(printf %s '${text}' | base64 -w0)"; echo; echo printed`;
+    await page.page.evaluate(() => navigator.clipboard.writeText("clipboard-before"));
+    const toggle = page.page.getByTestId("osc52-switch");
+    expect(await toggle.isChecked()).toBe(false);
+
+    await page.run(osc52("not-yet"));
+    await page.page.waitForTimeout(300);
+    expect(await clipboard()).toBe("clipboard-before");
+
+    await toggle.check();
+    await page.run(osc52("copied from the box ✓"));
+    await expect.poll(clipboard, { timeout: 5_000 }).toBe("copied from the box ✓");
+    // A query asks the terminal to type the clipboard back into the shell: never.
+    await page.run("printf '\\e]52;c;?\\a'; echo; echo queried");
+    const after = await page.run("echo still-here");
+    expect(after.output).toBe("still-here");
+
+    // The choice is remembered across a reload, and turning it off stops the copies.
+    await page.page.reload();
+    await page.waitForPrompt();
+    expect(await page.page.getByTestId("osc52-switch").isChecked()).toBe(true);
+    await page.page.getByTestId("osc52-switch").uncheck();
+    await page.run(osc52("off-again"));
+    await page.page.waitForTimeout(300);
+    expect(await clipboard()).toBe("copied from the box ✓");
+  });
 });
