@@ -108,7 +108,8 @@ export class LabPage {
   }
 
   /** Waits until the cursor sits on an empty shell prompt. */
-  async waitForPrompt(timeoutMs = 30_000): Promise<void> {
+  /** A first prompt can wait for a cold box on a loaded machine: a slow machine is no failure. */
+  async waitForPrompt(timeoutMs = 90_000): Promise<void> {
     await this.waitForCursorLine(PROMPT, timeoutMs);
   }
 
@@ -330,7 +331,8 @@ export class LabPage {
         { timeout: timeoutMs, polling: 25 },
       )
       .catch(async (err: Error) => {
-        throw new Error(`${err.message}\nthe cursor never sat on a line matching ${String(re)}; the terminal shows:\n${await this.tail()}`);
+        const status = JSON.stringify(await this.boxStatus().catch(() => "unknown"));
+        throw new Error(`${err.message}\nthe cursor never sat on a line matching ${String(re)}; the status bar says ${status}; the terminal shows:\n${await this.tail()}`);
       });
   }
 
