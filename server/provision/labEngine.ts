@@ -121,6 +121,28 @@ async function mountDataRoot(p: LabEnginePaths, diskBytes: number, log: Logger):
   await run("btrfs", ["filesystem", "resize", "max", p.dataRoot]).catch(() => undefined);
 }
 
+/**
+ * The engine's disk is sparse: it takes host space only as boxes write. When the host has
+ * less free space than the disk could still grow by, a class that fills it would meet I/O
+ * errors in every box at once; the operator hears of it at start, not then.
+ */
+export function warnIfHostDiskShort(p: LabEnginePaths, log: Logger): void {
+  try {
+    const st = fs.statSync(p.disk);
+    const growth = st.size - st.blocks * 512;
+    const host = fs.statfsSync(p.dir);
+    const free = host.bavail * host.bsize;
+    if (growth > free) {
+      const gib = (n: number) => `${(n / 1024 ** 3).toFixed(1)} GiB`;
+      log.warn(
+        `the engine's disk ${p.disk} may still grow by ${gib(growth)}, but only ${gib(free)} is free on the host: free space there (or, on a new install, set SHIPLAB_ENGINE_DISK lower)`,
+      );
+    }
+  } catch {
+    // No disk yet, or no statfs: nothing to compare.
+  }
+}
+
 /** The flags the running engine was started with, to tell when they are out of date. */
 const argsFile = (p: LabEnginePaths) => path.join(p.dir, "dockerd.args");
 
@@ -197,6 +219,7 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
     try {
       await mountDataRoot(p, diskBytes, log);
       await ensureQuotas(p.dataRoot, log);
+      warnIfHostDiskShort(p, log);
     } catch (err) {
       const why = (err as Error).message.trim().split("\n").pop();
       throw new SetupError(`Shiplab could not set up its engine's disk ${p.disk} (${why}): it needs loop devices and btrfs on this machine.`);
