@@ -19,6 +19,7 @@ import { applyBoxFirewall, ensureBoxNetwork, removeBoxNetwork, type BoxNetwork }
 import { boxProbe } from "./sandbox/boxProbe.ts";
 import { DockerSandbox, type DockerSandboxOptions } from "./sandbox/dockerSandbox.ts";
 import { SqliteProgressStore } from "./store/progressStore.ts";
+import { openStateDb } from "./store/stateDb.ts";
 import { TerminalGateway } from "./terminal/gateway.ts";
 import { createApp } from "./web/app.ts";
 import { LearnerSessions } from "./web/session.ts";
@@ -79,7 +80,10 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
   };
   try {
     const lessons = LessonCatalog.load(LESSONS_DIR);
-    const store = new SqliteProgressStore(path.join(config.stateDir, `progress-${config.instance}.sqlite`));
+    // The state database (its file name is the first Shiplab's, kept so progress carries over).
+    const db = openStateDb(path.join(config.stateDir, `progress-${config.instance}.sqlite`));
+    disposers.push(() => db.open && db.close());
+    const store = new SqliteProgressStore(db);
     disposers.push(() => store.dispose());
 
     const network = await ensureBoxNetwork(host.docker, config.instance, config.testRun);

@@ -1,8 +1,7 @@
-// Progress per learner and exercise. The port, and its SQLite implementation: one file,
-// WAL mode, so progress survives reloads, lost boxes and server restarts.
-import fs from "node:fs";
-import path from "node:path";
-import Database from "better-sqlite3";
+// Progress per learner and exercise. The port, and its SQLite implementation on the state
+// database (stateDb.ts), so progress survives reloads, lost boxes and server restarts.
+import type Database from "better-sqlite3";
+import { openStateDb } from "./stateDb.ts";
 import type { Localized } from "../checks/types.ts";
 import type { ExerciseStatus } from "../protocol.ts";
 
@@ -53,25 +52,17 @@ export interface ProgressStore {
 export class SqliteProgressStore implements ProgressStore {
   private db: Database.Database | undefined;
 
-  constructor(file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma("journal_mode = WAL");
-    this.db.exec(`CREATE TABLE IF NOT EXISTS progress (
-      learner TEXT NOT NULL,
-      exercise TEXT NOT NULL,
-      status TEXT NOT NULL,
-      message TEXT NOT NULL,
-      updated_at INTEGER NOT NULL,
-      PRIMARY KEY (learner, exercise)
-    )`);
-    this.db.exec(`CREATE TABLE IF NOT EXISTS answers (
-      learner TEXT NOT NULL,
-      exercise TEXT NOT NULL,
-      answer TEXT NOT NULL,
-      updated_at INTEGER NOT NULL,
-      PRIMARY KEY (learner, exercise)
-    )`);
+  /** On a database opened by openStateDb; `ownsDb`: dispose() closes it. */
+  constructor(
+    db: Database.Database,
+    private readonly ownsDb = false,
+  ) {
+    this.db = db;
+  }
+
+  /** A store with a database file of its own (tests, tools). */
+  static open(file: string): SqliteProgressStore {
+    return new SqliteProgressStore(openStateDb(file), true);
   }
 
   private get open(): Database.Database {
@@ -121,7 +112,7 @@ export class SqliteProgressStore implements ProgressStore {
   }
 
   dispose(): void {
-    this.db?.close();
+    if (this.ownsDb) this.db?.close();
     this.db = undefined;
   }
 }

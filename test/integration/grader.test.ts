@@ -28,7 +28,7 @@ it("marks hello-docker passed from the box daemon's events, keeps it across a ne
   const learner = "9a00000000000001";
   const { box } = await lab.sandbox.acquire(learner);
   const file = path.join(dir, "progress.sqlite");
-  const store = new SqliteProgressStore(file);
+  const store = SqliteProgressStore.open(file);
   const grader = new Grader(lab.lessons, store, log);
   const updates: ExerciseRecord[] = [];
   grader.onUpdate((id, rec) => id === learner && updates.push(rec));
@@ -56,7 +56,7 @@ it("marks hello-docker passed from the box daemon's events, keeps it across a ne
     store.dispose();
   }
   // The file is the record: a new store (a restarted server) reads the same progress.
-  const reopened = new SqliteProgressStore(file);
+  const reopened = SqliteProgressStore.open(file);
   expect(reopened.forLearner(learner).get("images.run-hello")?.status).toBe("passed");
   reopened.dispose();
 });
@@ -64,7 +64,7 @@ it("marks hello-docker passed from the box daemon's events, keeps it across a ne
 it("reports a failing attempt as failed, with the reason, only after the learner acted", async () => {
   const learner = "9a00000000000002";
   const { box } = await lab.sandbox.acquire(learner);
-  const store = new SqliteProgressStore(path.join(dir, "progress2.sqlite"));
+  const store = SqliteProgressStore.open(path.join(dir, "progress2.sqlite"));
   const grader = new Grader(lab.lessons, store, log);
   const updates: ExerciseRecord[] = [];
   grader.onUpdate((id, rec) => id === learner && updates.push(rec));

@@ -28,7 +28,7 @@ describe("createApp", () => {
     fs.mkdirSync(path.join(clientDir, "assets"), { recursive: true });
     fs.writeFileSync(path.join(clientDir, "index.html"), INDEX_HTML);
     fs.writeFileSync(path.join(clientDir, "assets", "app.js"), "console.log('shiplab');\n");
-    store = new SqliteProgressStore(path.join(dir, "progress.sqlite"));
+    store = SqliteProgressStore.open(path.join(dir, "progress.sqlite"));
     const app = createApp({ lessons, store, sessions, log: silentLogger, clientDir });
     server = http.createServer(app);
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));

@@ -16,7 +16,7 @@ describe("SqliteProgressStore", () => {
   let file: string;
   let stores: SqliteProgressStore[];
   const open = () => {
-    const s = new SqliteProgressStore(file);
+    const s = SqliteProgressStore.open(file);
     stores.push(s);
     return s;
   };

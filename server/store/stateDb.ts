@@ -1,0 +1,63 @@
+// The one SQLite file that holds what Shiplab must not lose: progress, answers, teachers.
+// WAL mode (crash-safe, readers never wait for the writer) and numbered migrations: each
+// runs once, in a transaction, and PRAGMA user_version records how far a file has come,
+// so a file made by an older Shiplab is brought up to date on open.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+/** Each entry is one migration; never edit or reorder a released one, only append. */
+export const MIGRATIONS: readonly string[] = [
+  // 1: progress and answers (the tables of the first Shiplab, which had no user_version).
+  `CREATE TABLE IF NOT EXISTS progress (
+     learner TEXT NOT NULL,
+     exercise TEXT NOT NULL,
+     status TEXT NOT NULL,
+     message TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (learner, exercise)
+   );
+   CREATE TABLE IF NOT EXISTS answers (
+     learner TEXT NOT NULL,
+     exercise TEXT NOT NULL,
+     answer TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     PRIMARY KEY (learner, exercise)
+   );`,
+  // 2: teacher accounts. The password is an scrypt hash with its parameters and salt.
+  `CREATE TABLE teachers (
+     name TEXT PRIMARY KEY,
+     password_hash TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     password_set_at INTEGER NOT NULL
+   );`,
+];
+
+/** Brings a database up to the last migration; returns the version it is at now. */
+export function migrate(db: Database.Database, migrations: readonly string[] = MIGRATIONS): number {
+  const at = db.pragma("user_version", { simple: true }) as number;
+  if (at > migrations.length) {
+    throw new Error(`the state database is at version ${at}, newer than this Shiplab knows (${migrations.length}): run the newer Shiplab`);
+  }
+  for (let v = at; v < migrations.length; v++) {
+    db.transaction(() => {
+      db.exec(migrations[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return migrations.length;
+}
+
+export function openStateDb(file: string): Database.Database {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("busy_timeout = 5000");
+    migrate(db);
+    return db;
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
