@@ -33,8 +33,16 @@ export interface Config {
   reconnectGraceMs: number;
   /** Secret that signs the learner cookie; generated into stateDir when unset. */
   secret: string | undefined;
+  /** Password of the first teacher account ("teacher"), used once when no teacher exists yet. */
+  teacherPassword: string | undefined;
   /** Extra origins allowed to open the terminal socket (the page's own origin always is). */
   allowedOrigins: string[];
+  /**
+   * What stopping the server does: "keep" leaves boxes and Shiplab's engine running for the
+   * next start; "remove" removes the boxes (their network and firewall rules too) and stops
+   * the engine. Shiplab's container image sets "remove": nothing in a container outlives it.
+   */
+  onStop: "keep" | "remove";
   /** Set by the test suite: every Docker object is labelled shiplab.test=<this run>. */
   testRun: string | undefined;
 }
@@ -81,6 +89,10 @@ const name: Parser<string> = (raw, key) => {
   return raw;
 };
 const list: Parser<string[]> = (raw) => raw.split(",").map((s) => s.trim()).filter(Boolean);
+const oneOf = <T extends string>(...values: T[]): Parser<T> => (raw, key) => {
+  if (!(values as string[]).includes(raw)) throw new ConfigError(`${key}=${raw} must be one of: ${values.join(", ")}.`);
+  return raw as T;
+};
 
 interface Setting<K extends keyof Config> {
   env: string;
@@ -111,7 +123,9 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   warmPool: { env: "SHIPLAB_WARM_POOL", describe: "ready boxes kept for new learners", parse: int(0, 100), default: "1" },
   reconnectGraceMs: { env: "SHIPLAB_RECONNECT_GRACE", describe: "keep a dropped terminal's shell for", parse: duration, default: "5m" },
   secret: { env: "SHIPLAB_SECRET", describe: "secret that signs learner cookies", parse: text, default: undefined },
+  teacherPassword: { env: "SHIPLAB_TEACHER_PASSWORD", describe: "first teacher's password (else one is printed once)", parse: text, default: undefined },
   allowedOrigins: { env: "SHIPLAB_ALLOWED_ORIGINS", describe: "extra origins for the terminal socket", parse: list, default: "" },
+  onStop: { env: "SHIPLAB_ON_STOP", describe: "on stop, keep boxes and engine up, or remove them", parse: oneOf("keep", "remove"), default: "keep" },
   testRun: { env: "SHIPLAB_TEST_RUN", describe: "test run id (labels Docker objects shiplab.test)", parse: text, default: undefined },
 };
 
