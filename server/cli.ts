@@ -1,12 +1,19 @@
-// `shiplab start | setup`: the operator's entry points (npm start runs `start`).
+// `shiplab start | setup | image | …`: the operator's entry points (npm start runs `start`,
+// npm run image builds the image docker-compose.yml runs).
 import crypto from "node:crypto";
+import path from "node:path";
 import { describeSettings, loadConfig } from "./config.ts";
 import { LessonCatalog } from "./lessons/catalog.ts";
 import { runLessonSolutions } from "./lessons/solutionRunner.ts";
 import { LESSONS_DIR } from "./paths.ts";
 import { consoleLogger } from "./log.ts";
-import { startShiplab } from "./main.ts";
+import { startShiplab, stateDbFile } from "./main.ts";
+import { openStateDb } from "./store/stateDb.ts";
+import { SqliteTeacherStore } from "./store/teacherStore.ts";
+import { TeacherAccounts, TeacherError } from "./teach/teacherAccounts.ts";
 import { provision } from "./provision/index.ts";
+import { stopLabEngine } from "./provision/labEngine.ts";
+import { buildServerImage } from "./provision/serverImage.ts";
 import { SetupError } from "./provision/setupError.ts";
 import { gradeCommand } from "./grade/gradeCommand.ts";
 
@@ -44,6 +51,54 @@ async function lessonsCheck(noBoxes: boolean): Promise<number> {
   return failed ? 1 : 0;
 }
 
+/**
+ * The first teacher account, made on this start. A generated password goes to the
+ * terminal this once, never through the logger, and is stored only as a hash.
+ */
+function showFirstTeacher(first: { name: string; generatedPassword?: string }, url: string): void {
+  if (!first.generatedPassword) {
+    log.info(`teacher account "${first.name}" created with SHIPLAB_TEACHER_PASSWORD; log in at ${url}/teach/login`);
+    return;
+  }
+  process.stdout.write(
+    [
+      "",
+      "  ┌──────────────────────────────────────────────────────────────────────┐",
+      `    Teacher account "${first.name}" created. Its one-time password is:`,
+      "",
+      `        ${first.generatedPassword}`,
+      "",
+      "    It is shown only now. Log in at " + `${url}/teach/login`,
+      `    Lost it? npm run -s teacher reset ${first.name}`,
+      "  └──────────────────────────────────────────────────────────────────────┘",
+      "",
+    ].join("\n") + "\n",
+  );
+}
+
+/** `shiplab teacher add|reset NAME`: prints the new password once. */
+async function teacherCommand(args: string[]): Promise<number> {
+  const [action, name] = args;
+  if ((action !== "add" && action !== "reset") || !name) {
+    process.stderr.write("usage: shiplab teacher add NAME | shiplab teacher reset NAME\n");
+    return 2;
+  }
+  const config = loadConfig();
+  const db = openStateDb(stateDbFile(config));
+  try {
+    const accounts = new TeacherAccounts(new SqliteTeacherStore(db));
+    const password = action === "add" ? await accounts.add(name) : await accounts.reset(name);
+    process.stdout.write(`${action === "add" ? "Teacher added" : "Password reset"}: ${name}\nOne-time password (shown only now): ${password}\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof TeacherError)) throw err;
+    process.stderr.write(`shiplab: ${err.message}\n`);
+    return 1;
+  } finally {
+    db.close();
+  }
+}
+
 async function main(command: string | undefined): Promise<void> {
   switch (command) {
     case "setup": {
@@ -59,18 +114,42 @@ async function main(command: string | undefined): Promise<void> {
       const host = await provision(config, log);
       done();
       const lab = await startShiplab(config, host, log);
+      if (lab.firstTeacher) showFirstTeacher(lab.firstTeacher, lab.url);
       log.info(`Shiplab is serving ${lab.url} (boxes: ${lab.sandbox.list().length} adopted; warm pool ${config.warmPool})`);
       let stopping = false;
       const stop = async (signal: string) => {
         if (stopping) return;
         stopping = true;
-        log.info(`${signal}: stopping; running boxes are kept for the next start`);
-        await lab.dispose();
-        host.registry.dispose();
+        const removing = config.onStop === "remove";
+        log.info(`${signal}: stopping; ${removing ? "removing running boxes and stopping Shiplab's engine (SHIPLAB_ON_STOP=remove)" : "running boxes are kept for the next start"}`);
+        try {
+          await lab.dispose({ removeBoxes: removing });
+          host.registry.dispose();
+          if (removing) await stopLabEngine(config.stateDir, log);
+        } catch (err) {
+          log.error(`stopping: ${(err as Error).message}`);
+          process.exit(1);
+        }
         process.exit(0);
       };
       process.on("SIGINT", () => void stop("SIGINT"));
       process.on("SIGTERM", () => void stop("SIGTERM"));
+      return;
+    }
+    case "teacher":
+      process.exitCode = await teacherCommand(process.argv.slice(3));
+      return;
+    case "image": {
+      const args = process.argv.slice(3);
+      const baseCache = args[0] === "--base-cache" && args.length === 2 ? path.resolve(args[1]) : undefined;
+      if (args.length && !baseCache) {
+        process.stderr.write("usage: shiplab image [--base-cache DIR]\n");
+        process.exitCode = 2;
+        return;
+      }
+      const config = loadConfig();
+      const built = await buildServerImage({ workRoot: path.join(config.stateDir, "work"), baseCache, log });
+      log.info(`built ${built.image} (on ${built.base}); run it with \`docker-compose up -d\``);
       return;
     }
     case "lessons:check":
@@ -80,7 +159,7 @@ async function main(command: string | undefined): Promise<void> {
       process.exitCode = await gradeCommand(process.argv.slice(3));
       return;
     default:
-      process.stdout.write(`usage: shiplab start | setup | lessons:check [--no-boxes] | grade --docker-host URL [--lesson ID] [--format json|junit|text] [--answers FILE] [--registry URL] [--lang en|zh-CN]\n\nsettings (environment variables):\n${describeSettings()}\n`);
+      process.stdout.write(`usage: shiplab start | setup | image [--base-cache DIR] | teacher add|reset NAME | lessons:check [--no-boxes] | grade --docker-host URL [--lesson ID] [--format json|junit|text] [--answers FILE] [--registry URL] [--lang en|zh-CN]\n\nsettings (environment variables):\n${describeSettings()}\n`);
       if (command && command !== "help") process.exitCode = 2;
   }
 }

@@ -20,6 +20,9 @@ import { boxProbe } from "./sandbox/boxProbe.ts";
 import { DockerSandbox, type DockerSandboxOptions } from "./sandbox/dockerSandbox.ts";
 import { SqliteProgressStore } from "./store/progressStore.ts";
 import { openStateDb } from "./store/stateDb.ts";
+import { SqliteTeacherStore } from "./store/teacherStore.ts";
+import { TeacherAccounts } from "./teach/teacherAccounts.ts";
+import { TeacherSessions } from "./web/teacherSessions.ts";
 import { TerminalGateway } from "./terminal/gateway.ts";
 import { createApp } from "./web/app.ts";
 import { LearnerSessions } from "./web/session.ts";
@@ -36,6 +39,8 @@ export interface Shiplab {
   lessons: LessonCatalog;
   /** What the server holds now (open pages, shells, watched boxes, boxes): for leak counts. */
   counts(): { sockets: number; pages: number; learners: number; shells: number; warmShells: number; watchedBoxes: number; boxes: number };
+  /** Set when this start made the first teacher account: its password, if generated, to show once. */
+  firstTeacher: { name: string; generatedPassword?: string } | undefined;
   /** Stops serving; boxes stay up for the next start to adopt unless removeBoxes is set. */
   dispose(opts?: { removeBoxes?: boolean }): Promise<void>;
 }
@@ -65,6 +70,9 @@ export function sandboxOptions(config: Config, host: Provisioned, network: BoxNe
   };
 }
 
+/** The state database's file (the first Shiplab's name, kept so progress carries over). */
+export const stateDbFile = (config: Config): string => path.join(config.stateDir, `progress-${config.instance}.sqlite`);
+
 function loadOrCreateSecret(config: Config): string {
   if (config.secret) return config.secret;
   const file = path.join(config.stateDir, "cookie-secret");
@@ -80,11 +88,13 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
   };
   try {
     const lessons = LessonCatalog.load(LESSONS_DIR);
-    // The state database (its file name is the first Shiplab's, kept so progress carries over).
-    const db = openStateDb(path.join(config.stateDir, `progress-${config.instance}.sqlite`));
+    const db = openStateDb(stateDbFile(config));
     disposers.push(() => db.open && db.close());
     const store = new SqliteProgressStore(db);
     disposers.push(() => store.dispose());
+    const teacherStore = new SqliteTeacherStore(db);
+    const teachers = new TeacherAccounts(teacherStore);
+    const firstTeacher = await teachers.ensureFirst(config.teacherPassword);
 
     const network = await ensureBoxNetwork(host.docker, config.instance, config.testRun);
     const gate = new LabGate({ host: network.gateway, port: GATE_PORT, registryPort: host.registry.port, log });
@@ -109,8 +119,10 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     }));
     disposers.push(() => grader.dispose());
 
-    const sessions = new LearnerSessions(loadOrCreateSecret(config));
-    const app = createApp({ lessons, store, sessions, log, clientDir: CLIENT_DIST_DIR });
+    const secret = loadOrCreateSecret(config);
+    const sessions = new LearnerSessions(secret);
+    const teacherSessions = new TeacherSessions(secret, teacherStore);
+    const app = createApp({ lessons, store, sessions, teachers, teacherSessions, log, clientDir: CLIENT_DIST_DIR });
     const server = http.createServer(app);
     const io = new Server<ClientToServer, ServerToClient>(server, { serveClient: false, maxHttpBufferSize: 256 * 1024 });
     const gateway = new TerminalGateway({
@@ -144,6 +156,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       network,
       store,
       lessons,
+      firstTeacher,
       counts: () => ({
         sockets: io.engine.clientsCount,
         ...gateway.counts(),

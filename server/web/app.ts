@@ -1,4 +1,4 @@
-// The HTTP side: learner cookie, lesson API, the built page, then 404 and errors.
+// The HTTP side: learner cookie, lesson API, teacher API, the built page, then 404 and errors.
 import express from "express";
 import fs from "node:fs";
 import path from "node:path";
@@ -8,11 +8,16 @@ import type { ProgressStore } from "../store/progressStore.ts";
 import { errorHandler, HttpError, notFound } from "./httpError.ts";
 import { lessonRoutes } from "./lessonRoutes.ts";
 import type { LearnerSessions } from "./session.ts";
+import type { TeacherAccounts } from "../teach/teacherAccounts.ts";
+import { teachRoutes } from "./teachRoutes.ts";
+import type { TeacherSessions } from "./teacherSessions.ts";
 
 export interface AppDeps {
   lessons: LessonCatalog;
   store: ProgressStore;
   sessions: LearnerSessions;
+  teachers: TeacherAccounts;
+  teacherSessions: TeacherSessions;
   log: Logger;
   clientDir: string;
 }
@@ -34,6 +39,7 @@ export function createApp(d: AppDeps): express.Express {
     res.json({ ok: true });
   });
   app.use(lessonRoutes(d.lessons, d.store));
+  app.use(teachRoutes(d.teachers, d.teacherSessions));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const page = (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, "index.html");

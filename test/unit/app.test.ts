@@ -1,46 +1,26 @@
 import fs from "node:fs";
-import http from "node:http";
-import type { AddressInfo } from "node:net";
-import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { LessonCatalog } from "../../server/lessons/catalog.ts";
-import { silentLogger } from "../../server/log.ts";
-import { SqliteProgressStore } from "../../server/store/progressStore.ts";
-import { createApp } from "../../server/web/app.ts";
+import type { SqliteProgressStore } from "../../server/store/progressStore.ts";
+import http from "node:http";
+import type { LessonCatalog } from "../../server/lessons/catalog.ts";
 import { COOKIE_NAME, LearnerSessions } from "../../server/web/session.ts";
-
-const LESSONS = fileURLToPath(new URL("../../lessons", import.meta.url));
-const INDEX_HTML = "<!doctype html><title>Shiplab test page</title><div id=app></div>";
+import { startTestApp, TEST_INDEX_HTML as INDEX_HTML, type TestApp } from "../support/testApp.ts";
 
 describe("createApp", () => {
-  const lessons = LessonCatalog.load(LESSONS);
-  const sessions = new LearnerSessions("test-secret");
+  let t: TestApp;
+  let base: string;
   let dir: string;
   let store: SqliteProgressStore;
-  let server: http.Server;
-  let base: string;
+  let sessions: LearnerSessions;
+  let lessons: LessonCatalog;
 
   beforeEach(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shiplab-app-"));
-    const clientDir = path.join(dir, "client");
-    fs.mkdirSync(path.join(clientDir, "assets"), { recursive: true });
-    fs.writeFileSync(path.join(clientDir, "index.html"), INDEX_HTML);
-    fs.writeFileSync(path.join(clientDir, "assets", "app.js"), "console.log('shiplab');\n");
-    store = SqliteProgressStore.open(path.join(dir, "progress.sqlite"));
-    const app = createApp({ lessons, store, sessions, log: silentLogger, clientDir });
-    server = http.createServer(app);
-    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    t = await startTestApp();
+    ({ base, dir, store, sessions, lessons } = t);
   });
 
-  afterEach(async () => {
-    server.closeAllConnections();
-    await new Promise<void>((r) => server.close(() => r()));
-    store.dispose();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => t.dispose());
 
   /** The signed value of the learner cookie a response sets, or undefined. */
   const cookieOf = (res: Response): string | undefined => {
@@ -232,7 +212,7 @@ describe("createApp", () => {
 
   /** A GET with the path sent byte for byte (fetch would normalise or encode it). */
   function rawGet(p: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-    const { port } = server.address() as AddressInfo;
+    const port = Number(new URL(base).port);
     return new Promise((resolve, reject) => {
       const req = http.request({ host: "127.0.0.1", port, path: p, headers, agent: false }, (res) => {
         let body = "";
