@@ -9,7 +9,10 @@ export interface ExerciseRecord {
   exerciseId: string;
   status: ExerciseStatus;
   message: Localized;
+  /** When this status was recorded (for a passed exercise: when it passed). */
   updatedAt: number;
+  /** How many failed results were recorded for it (set by the store). */
+  attempts?: number;
 }
 
 /**
@@ -72,10 +75,13 @@ export class SqliteProgressStore implements ProgressStore {
 
   forLearner(learnerId: string): Map<string, ExerciseRecord> {
     const rows = this.open
-      .prepare("SELECT exercise, status, message, updated_at FROM progress WHERE learner = ?")
-      .all(learnerId) as { exercise: string; status: ExerciseStatus; message: string; updated_at: number }[];
+      .prepare("SELECT exercise, status, message, updated_at, attempts FROM progress WHERE learner = ?")
+      .all(learnerId) as { exercise: string; status: ExerciseStatus; message: string; updated_at: number; attempts: number }[];
     return new Map(
-      rows.map((r) => [r.exercise, { exerciseId: r.exercise, status: r.status, message: JSON.parse(r.message), updatedAt: r.updated_at }]),
+      rows.map((r) => [
+        r.exercise,
+        { exerciseId: r.exercise, status: r.status, message: JSON.parse(r.message), updatedAt: r.updated_at, attempts: r.attempts },
+      ]),
     );
   }
 
@@ -87,10 +93,11 @@ export class SqliteProgressStore implements ProgressStore {
         | undefined;
       if (prev?.status === "passed" && rec.status !== "passed") return this.forLearner(learnerId).get(rec.exerciseId)!;
       db.prepare(
-        `INSERT INTO progress (learner, exercise, status, message, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (learner, exercise) DO UPDATE SET status = excluded.status, message = excluded.message, updated_at = excluded.updated_at`,
-      ).run(learnerId, rec.exerciseId, rec.status, JSON.stringify(rec.message), rec.updatedAt);
-      return rec;
+        `INSERT INTO progress (learner, exercise, status, message, updated_at, attempts) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (learner, exercise) DO UPDATE SET status = excluded.status, message = excluded.message,
+           updated_at = excluded.updated_at, attempts = attempts + excluded.attempts`,
+      ).run(learnerId, rec.exerciseId, rec.status, JSON.stringify(rec.message), rec.updatedAt, rec.status === "failed" ? 1 : 0);
+      return this.forLearner(learnerId).get(rec.exerciseId)!;
     })());
   }
 

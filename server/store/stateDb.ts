@@ -31,6 +31,29 @@ export const MIGRATIONS: readonly string[] = [
      created_at INTEGER NOT NULL,
      password_set_at INTEGER NOT NULL
    );`,
+  // 3: classes and who joined them. A learner (the cookie's id) is in one class at most;
+  // display names are unique within a class whatever their case; recovery codes are
+  // stored as SHA-256 hashes (they are long random strings, so no salt or stretching).
+  `CREATE TABLE classes (
+     code TEXT PRIMARY KEY,
+     teacher TEXT NOT NULL REFERENCES teachers (name),
+     name TEXT NOT NULL,
+     lessons TEXT NOT NULL,
+     ends_at INTEGER,
+     max_learners INTEGER,
+     created_at INTEGER NOT NULL,
+     ended_at INTEGER
+   );
+   CREATE INDEX classes_by_teacher ON classes (teacher);
+   CREATE TABLE class_members (
+     learner TEXT PRIMARY KEY,
+     class_code TEXT NOT NULL REFERENCES classes (code),
+     display_name TEXT NOT NULL,
+     recovery_hash TEXT NOT NULL UNIQUE,
+     joined_at INTEGER NOT NULL
+   );
+   CREATE UNIQUE INDEX class_members_name ON class_members (class_code, lower(display_name));
+   ALTER TABLE progress ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 /** Brings a database up to the last migration; returns the version it is at now. */

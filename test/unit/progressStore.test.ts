@@ -40,8 +40,8 @@ describe("SqliteProgressStore", () => {
   it("returns what it recorded", () => {
     const store = open();
     const r = rec("images.build-hello", "failed", "not yet");
-    expect(store.record("a", r)).toEqual(r);
-    expect(store.forLearner("a")).toEqual(new Map([["images.build-hello", r]]));
+    expect(store.record("a", r)).toEqual({ ...r, attempts: 1 });
+    expect(store.forLearner("a")).toEqual(new Map([["images.build-hello", { ...r, attempts: 1 }]]));
   });
 
   it("updates a record in place", () => {
@@ -49,15 +49,15 @@ describe("SqliteProgressStore", () => {
     store.record("a", rec("images.build-hello", "failed", "first", 1));
     const second = rec("images.build-hello", "failed", "second", 2);
     store.record("a", second);
-    expect([...store.forLearner("a").values()]).toEqual([second]);
+    expect([...store.forLearner("a").values()]).toEqual([{ ...second, attempts: 2 }]);
     const passed = rec("images.build-hello", "passed", "done", 3);
-    expect(store.record("a", passed)).toEqual(passed);
-    expect(store.forLearner("a").get("images.build-hello")).toEqual(passed);
+    expect(store.record("a", passed)).toEqual({ ...passed, attempts: 2 });
+    expect(store.forLearner("a").get("images.build-hello")).toEqual({ ...passed, attempts: 2 });
   });
 
   it("keeps a passed exercise passed when a failure comes later", () => {
     const store = open();
-    const passed = rec("images.build-hello", "passed", "well done", 10);
+    const passed = { ...rec("images.build-hello", "passed", "well done", 10), attempts: 0 };
     store.record("a", passed);
     expect(store.record("a", rec("images.build-hello", "failed", "image gone", 20))).toEqual(passed);
     expect(store.record("a", rec("images.build-hello", "pending", "", 30))).toEqual(passed);
@@ -67,7 +67,7 @@ describe("SqliteProgressStore", () => {
   it("lets a newer pass replace an older pass", () => {
     const store = open();
     store.record("a", rec("x.y", "passed", "first", 1));
-    const again = rec("x.y", "passed", "again", 2);
+    const again = { ...rec("x.y", "passed", "again", 2), attempts: 0 };
     store.record("a", again);
     expect(store.forLearner("a").get("x.y")).toEqual(again);
   });
@@ -84,7 +84,7 @@ describe("SqliteProgressStore", () => {
   it("stores hostile text as data", () => {
     const store = open();
     const evil = "'); DROP TABLE progress; --";
-    const r = rec(evil, "failed", evil);
+    const r = { ...rec(evil, "failed", evil), attempts: 1 };
     store.record(evil, r);
     store.record("a", rec("x.y", "passed", "ok"));
     expect(store.forLearner(evil).get(evil)).toEqual(r);
@@ -94,7 +94,7 @@ describe("SqliteProgressStore", () => {
 
   it("keeps progress across close and reopen", () => {
     const first = open();
-    const r = rec("images.run-hello", "passed", "ran", 42);
+    const r = { ...rec("images.run-hello", "passed", "ran", 42), attempts: 0 };
     first.record("a", r);
     first.dispose();
     const second = open();
