@@ -20,7 +20,10 @@ import { boxProbe } from "./sandbox/boxProbe.ts";
 import { DockerSandbox, type DockerSandboxOptions } from "./sandbox/dockerSandbox.ts";
 import { SqliteProgressStore } from "./store/progressStore.ts";
 import { openStateDb } from "./store/stateDb.ts";
+import { inBackground } from "./background.ts";
+import { SqliteClassStore } from "./store/classStore.ts";
 import { SqliteTeacherStore } from "./store/teacherStore.ts";
+import { Classes } from "./teach/classes.ts";
 import { TeacherAccounts } from "./teach/teacherAccounts.ts";
 import { TeacherSessions } from "./web/teacherSessions.ts";
 import { TerminalGateway } from "./terminal/gateway.ts";
@@ -95,6 +98,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const teacherStore = new SqliteTeacherStore(db);
     const teachers = new TeacherAccounts(teacherStore);
     const firstTeacher = await teachers.ensureFirst(config.teacherPassword);
+    const classes = new Classes(new SqliteClassStore(db), lessons);
 
     const network = await ensureBoxNetwork(host.docker, config.instance, config.testRun);
     const gate = new LabGate({ host: network.gateway, port: GATE_PORT, registryPort: host.registry.port, log });
@@ -122,7 +126,23 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const secret = loadOrCreateSecret(config);
     const sessions = new LearnerSessions(secret);
     const teacherSessions = new TeacherSessions(secret, teacherStore);
-    const app = createApp({ lessons, store, sessions, teachers, teacherSessions, log, clientDir: CLIENT_DIST_DIR });
+    const app = createApp({
+      lessons,
+      store,
+      sessions,
+      teachers,
+      teacherSessions,
+      classes,
+      // An ended class's boxes go now, not at their idle time-out; progress stays.
+      onClassEnded: (code) => {
+        const members = new Set(classes.memberIds(code));
+        for (const box of sandbox.list()) {
+          if (box.learnerId && members.has(box.learnerId)) void inBackground(log, `removing box ${box.id} of ended class ${code}`, () => sandbox.destroy(box.id, "class-ended"));
+        }
+      },
+      log,
+      clientDir: CLIENT_DIST_DIR,
+    });
     const server = http.createServer(app);
     const io = new Server<ClientToServer, ServerToClient>(server, { serveClient: false, maxHttpBufferSize: 256 * 1024 });
     const gateway = new TerminalGateway({

@@ -110,6 +110,10 @@ export class Classes {
     return c.endedAt === null && (c.endsAt === null || c.endsAt > this.now());
   }
 
+  memberIds(code: string): string[] {
+    return this.store.members(code).map((m) => m.learnerId);
+  }
+
   /** What a learner sees before joining: the class's name, and whether it takes learners. */
   preview(code: string): { code: string; name: string; open: boolean } {
     const c = JOIN_CODE.test(code.toUpperCase()) ? this.store.get(code.toUpperCase()) : undefined;

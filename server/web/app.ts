@@ -9,6 +9,8 @@ import { errorHandler, HttpError, notFound } from "./httpError.ts";
 import { lessonRoutes } from "./lessonRoutes.ts";
 import type { LearnerSessions } from "./session.ts";
 import type { TeacherAccounts } from "../teach/teacherAccounts.ts";
+import type { Classes } from "../teach/classes.ts";
+import { classRoutes } from "./classRoutes.ts";
 import { teachRoutes } from "./teachRoutes.ts";
 import type { TeacherSessions } from "./teacherSessions.ts";
 
@@ -18,6 +20,8 @@ export interface AppDeps {
   sessions: LearnerSessions;
   teachers: TeacherAccounts;
   teacherSessions: TeacherSessions;
+  classes: Classes;
+  onClassEnded?: (code: string) => void;
   log: Logger;
   clientDir: string;
 }
@@ -40,6 +44,7 @@ export function createApp(d: AppDeps): express.Express {
   });
   app.use(lessonRoutes(d.lessons, d.store));
   app.use(teachRoutes(d.teachers, d.teacherSessions));
+  app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded }));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const page = (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, "index.html");

@@ -23,7 +23,8 @@ export class TeacherSessions {
   }
 
   setCookieHeader(name: string): string {
-    const body = `${encodeURIComponent(name)}.${this.now()}`;
+    // base64url: a name may hold dots, the separator.
+    const body = `${Buffer.from(name).toString("base64url")}.${this.now()}`;
     return `${TEACHER_COOKIE}=${body}.${this.mac(body)}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_MS / 1000}`;
   }
 
@@ -42,19 +43,14 @@ export class TeacherSessions {
   }
 
   private verify(value: string): string | undefined {
-    const m = /^([^.]+)\.(\d{1,15})\.([\w-]{43})$/.exec(value);
+    const m = /^([\w-]{1,64})\.(\d{1,15})\.([\w-]{43})$/.exec(value);
     if (!m) return undefined;
     const [, encodedName, issued, mac] = m;
     const expected = Buffer.from(this.mac(`${encodedName}.${issued}`));
     if (!crypto.timingSafeEqual(expected, Buffer.from(mac))) return undefined;
     const issuedAt = Number(issued);
     if (this.now() - issuedAt > SESSION_MS) return undefined;
-    let name: string;
-    try {
-      name = decodeURIComponent(encodedName);
-    } catch {
-      return undefined;
-    }
+    const name = Buffer.from(encodedName, "base64url").toString();
     const teacher = this.teachers.find(name);
     if (!teacher || teacher.passwordSetAt > issuedAt) return undefined;
     return teacher.name;

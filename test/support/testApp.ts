@@ -12,6 +12,8 @@ import { silentLogger } from "../../server/log.ts";
 import { SqliteProgressStore } from "../../server/store/progressStore.ts";
 import { openStateDb } from "../../server/store/stateDb.ts";
 import { SqliteTeacherStore } from "../../server/store/teacherStore.ts";
+import { SqliteClassStore } from "../../server/store/classStore.ts";
+import { Classes } from "../../server/teach/classes.ts";
 import { TeacherAccounts } from "../../server/teach/teacherAccounts.ts";
 import { createApp } from "../../server/web/app.ts";
 import { LearnerSessions } from "../../server/web/session.ts";
@@ -30,6 +32,9 @@ export interface TestApp {
   sessions: LearnerSessions;
   teachers: TeacherAccounts;
   teacherSessions: TeacherSessions;
+  classes: Classes;
+  /** Codes of the classes ended through the API, in order. */
+  ended: string[];
   dispose(): Promise<void>;
 }
 
@@ -46,7 +51,9 @@ export async function startTestApp(): Promise<TestApp> {
   const teachers = new TeacherAccounts(teacherStore);
   const teacherSessions = new TeacherSessions(TEST_SECRET, teacherStore);
   const lessons = LessonCatalog.load(LESSONS);
-  const app = createApp({ lessons, store, sessions, teachers, teacherSessions, log: silentLogger, clientDir });
+  const classes = new Classes(new SqliteClassStore(db), lessons);
+  const ended: string[] = [];
+  const app = createApp({ lessons, store, sessions, teachers, teacherSessions, classes, onClassEnded: (c) => ended.push(c), log: silentLogger, clientDir });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   let disposed = false;
@@ -59,6 +66,8 @@ export async function startTestApp(): Promise<TestApp> {
     sessions,
     teachers,
     teacherSessions,
+    classes,
+    ended,
     async dispose() {
       if (disposed) return;
       disposed = true;
