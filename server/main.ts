@@ -23,7 +23,9 @@ import { openStateDb } from "./store/stateDb.ts";
 import { inBackground } from "./background.ts";
 import { SqliteClassStore } from "./store/classStore.ts";
 import { SqliteTeacherStore } from "./store/teacherStore.ts";
+import { LabEvents } from "./events/labEvents.ts";
 import { Classes } from "./teach/classes.ts";
+import { DashboardLive } from "./teach/dashboardLive.ts";
 import { TeacherAccounts } from "./teach/teacherAccounts.ts";
 import { TeacherSessions } from "./web/teacherSessions.ts";
 import { TerminalGateway } from "./terminal/gateway.ts";
@@ -41,7 +43,9 @@ export interface Shiplab {
   store: SqliteProgressStore;
   lessons: LessonCatalog;
   /** What the server holds now (open pages, shells, watched boxes, boxes): for leak counts. */
-  counts(): { sockets: number; pages: number; learners: number; shells: number; warmShells: number; watchedBoxes: number; boxes: number };
+  counts(): { sockets: number; pages: number; learners: number; shells: number; warmShells: number; watchedBoxes: number; boxes: number; teacherPages: number };
+  teachers: TeacherAccounts;
+  classes: Classes;
   /** Set when this start made the first teacher account: its password, if generated, to show once. */
   firstTeacher: { name: string; generatedPassword?: string } | undefined;
   /** Stops serving; boxes stay up for the next start to adopt unless removeBoxes is set. */
@@ -98,7 +102,8 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const teacherStore = new SqliteTeacherStore(db);
     const teachers = new TeacherAccounts(teacherStore);
     const firstTeacher = await teachers.ensureFirst(config.teacherPassword);
-    const classes = new Classes(new SqliteClassStore(db), lessons);
+    const events = new LabEvents();
+    const classes = new Classes(new SqliteClassStore(db), lessons, { events });
 
     const network = await ensureBoxNetwork(host.docker, config.instance, config.testRun);
     const gate = new LabGate({ host: network.gateway, port: GATE_PORT, registryPort: host.registry.port, log });
@@ -122,6 +127,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       box: boxProbe(sandbox, box),
     }));
     disposers.push(() => grader.dispose());
+    disposers.push(grader.onUpdate((learnerId, record) => events.emit({ type: "progress", learnerId, record })));
 
     const secret = loadOrCreateSecret(config);
     const sessions = new LearnerSessions(secret);
@@ -155,8 +161,11 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       log,
       graceMs: config.reconnectGraceMs,
       allowedOrigins: config.allowedOrigins,
+      events,
     });
+    const dashboard = new DashboardLive({ io, teacherSessions, classes, events, allowedOrigins: config.allowedOrigins, log });
     disposers.push(async () => {
+      dashboard.dispose();
       gateway.dispose();
       io.close();
       server.closeAllConnections();
@@ -177,9 +186,12 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       store,
       lessons,
       firstTeacher,
+      teachers,
+      classes,
       counts: () => ({
         sockets: io.engine.clientsCount,
         ...gateway.counts(),
+        teacherPages: dashboard.connections,
         watchedBoxes: grader.watchCount,
         boxes: sandbox.list().length,
       }),

@@ -112,3 +112,39 @@ export interface ExerciseUpdate {
   status: ExerciseStatus;
   message: string;
 }
+
+// --- the teacher's dashboard (socket.io namespace /teach) ----------------------------------
+
+export type LearnerBoxState = "starting" | "ready" | "dead" | "reaped" | "error";
+
+/** One learner's row as the dashboard shows it. */
+export interface DashboardRow {
+  learnerId: string;
+  displayName: string;
+  joinedAt: number;
+  passed: number;
+  lastProgressAt: number;
+  cells: Record<string, { status: ExerciseStatus; at: number; attempts: number }>;
+  /** The lesson their page has open, and their box's state, as last seen (undefined: not seen since the server started). */
+  lessonId?: string;
+  box?: LearnerBoxState;
+}
+
+export interface DashboardSnapshot {
+  class: { code: string; name: string; lessons: string[]; endsAt: number | null; maxLearners: number | null; endedAt: number | null };
+  exercises: { id: string; lessonId: string; title: string }[];
+  learners: DashboardRow[];
+  joinPath: string;
+}
+
+export type WatchAck = { ok: true; snapshot: DashboardSnapshot } | { ok: false; error: string };
+
+export interface TeacherToServer {
+  /** Watch a class of this teacher's: the answer is its snapshot; then "row" events follow. */
+  "class:watch": (req: { code: string; lang?: Lang }, ack: (a: WatchAck) => void) => void;
+}
+
+export interface ServerToTeacher {
+  /** A learner's row changed (progress, joined, box, lesson): the whole row, to replace. */
+  row: (update: { code: string; row: DashboardRow }) => void;
+}

@@ -5,6 +5,7 @@ import crypto from "node:crypto";
 import { msg, type Localized } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import type { ExerciseStatus } from "../protocol.ts";
+import type { LabEvents } from "../events/labEvents.ts";
 import type { ClassRecord, ClassStore, MemberRecord } from "../store/classStore.ts";
 
 /** A refusal with an HTTP status and a sentence in each language. */
@@ -60,12 +61,22 @@ export interface ClassGrid {
   learners: GridRow[];
 }
 
+export interface ClassesOptions {
+  /** Where a join is announced (the teacher's dashboard listens). */
+  events?: LabEvents;
+  now?: () => number;
+}
+
 export class Classes {
+  private readonly now: () => number;
+
   constructor(
     private readonly store: ClassStore,
     private readonly lessons: LessonCatalog,
-    private readonly now: () => number = Date.now,
-  ) {}
+    private readonly o: ClassesOptions = {},
+  ) {
+    this.now = o.now ?? Date.now;
+  }
 
   create(teacher: string, input: NewClass): ClassRecord {
     const name = typeof input.name === "string" ? input.name.normalize("NFC").replace(/\s+/g, " ").trim() : "";
@@ -138,6 +149,7 @@ export class Classes {
     const outcome = this.store.join({ learnerId, classCode: c.code, displayName }, hashRecovery(recoveryCode), cls.maxLearners);
     if (outcome === "name-taken") throw new ClassError(409, msg(`Someone in this class is already called ${displayName}: choose another name.`, `班里已经有人叫 ${displayName}：请换一个名字。`));
     if (outcome === "full") throw new ClassError(409, msg("This class is full: ask your teacher.", "这个班级已满：请询问老师。"));
+    this.o.events?.emit({ type: "joined", learnerId, classCode: c.code });
     return { class: cls, member: this.store.memberOf(learnerId)!, recoveryCode };
   }
 
@@ -155,7 +167,18 @@ export class Classes {
   }
 
   grid(teacher: string, code: string): ClassGrid {
-    const cls = this.ownedBy(teacher, code);
+    return this.gridOf(this.ownedBy(teacher, code));
+  }
+
+  /** A learner's class and their row in its grid; undefined when they are in no class. */
+  rowOf(learnerId: string): { code: string; row: GridRow } | undefined {
+    const m = this.membership(learnerId);
+    const row = m && this.gridOf(m.class).learners.find((l) => l.learnerId === learnerId);
+    return m && row ? { code: m.class.code, row } : undefined;
+  }
+
+  private gridOf(cls: ClassRecord): ClassGrid {
+    const code = cls.code;
     const exercises = cls.lessons.flatMap((id) =>
       (this.lessons.get(id)?.exercises ?? []).map((e) => ({ id: e.id, lessonId: id, title: e.title })),
     );

@@ -9,6 +9,7 @@ import type { LessonCatalog } from "../lessons/catalog.ts";
 import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
 import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
+import type { LabEvents } from "../events/labEvents.ts";
 import { type ProgressStore, StoreWriteError } from "../store/progressStore.ts";
 import { LANGS, type AnswerAck, type AnswerSubmission, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
 import { EngineUnavailableError } from "../sandbox/errors.ts";
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   log: Logger;
   graceMs: number;
   allowedOrigins: string[];
+  /** Where box states and opened lessons are announced (the teacher's dashboard). */
+  events?: LabEvents;
 }
 
 type LearnerSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { learnerId: string; lang: Lang }>;
@@ -91,6 +94,7 @@ export class TerminalGateway {
         this.terminals.get(box.learnerId)?.dispose();
         for (const s of this.sockets.get(box.learnerId) ?? []) this.boxGoneListeners.get(s)?.();
         this.tell(box.learnerId, "error", BOX_MESSAGES.removed(reason));
+        d.events?.emit({ type: "box", learnerId: box.learnerId, state: reason === "died" ? "dead" : "reaped" });
       }),
     );
   }
@@ -105,6 +109,8 @@ export class TerminalGateway {
     if (!mine) this.sockets.set(learnerId, (mine = new Set()));
     mine.add(socket);
     for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, lang));
+    const lessonId = socket.handshake.query.lesson;
+    if (typeof lessonId === "string" && this.d.lessons.get(lessonId)) this.d.events?.emit({ type: "lesson", learnerId, lessonId });
     if (!this.d.grader.saving(learnerId)) socket.emit("progress:saving", { saving: false, message: BOX_MESSAGES.progressUnsaved[lang] });
 
     let terminal: TerminalSession | undefined;
@@ -197,6 +203,7 @@ export class TerminalGateway {
     const attachBox = async (): Promise<void> => {
       const reconnect = this.terminals.has(learnerId);
       socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] });
+      this.d.events?.emit({ type: "box", learnerId, state: "starting" });
       let acquired;
       try {
         acquired = await this.d.sandbox.acquire(learnerId);
@@ -204,6 +211,7 @@ export class TerminalGateway {
         this.d.log.error(`box for learner ${learnerId}: ${(err as Error).message}`);
         const told = err instanceof EngineUnavailableError ? BOX_MESSAGES.engineDown : BOX_MESSAGES.failed((err as Error).message);
         socket.emit("box:state", { state: "error", message: told[lang] });
+        this.d.events?.emit({ type: "box", learnerId, state: "error" });
         boxGone = true; // Enter tries again
         return;
       }
@@ -233,6 +241,7 @@ export class TerminalGateway {
       const state = replacedBecause ? "ready" : reconnect && replay ? "reconnected" : "ready";
       const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
       socket.emit("box:state", { state, message: message[lang] });
+      this.d.events?.emit({ type: "box", learnerId, state: "ready" });
     };
     this.boxGoneListeners.set(socket, () => {
       terminal = undefined;

@@ -25,7 +25,8 @@ export async function openSocketLearner(url: string, opts: { cookie?: string; ti
     cookie = (res.headers.get("set-cookie") ?? "").split(";")[0];
     if (!cookie) throw new Error("the page set no learner cookie");
   }
-  const socket: Socket = io(url, { transports: ["websocket"], extraHeaders: { cookie, origin: url }, query: { lang: "en" } });
+  // forceNew: each learner its own connection, with its own cookie.
+  const socket: Socket = io(url, { transports: ["websocket"], extraHeaders: { cookie, origin: url }, query: { lang: "en" }, forceNew: true });
   const received: { event: string; payload: unknown }[] = [];
   socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
   let output = "";

@@ -27,7 +27,7 @@ beforeEach(() => {
   teachers.add("mr.wang", "x");
   progress = new SqliteProgressStore(db);
   now = Date.now();
-  classes = new Classes(new SqliteClassStore(db), lessons, () => now);
+  classes = new Classes(new SqliteClassStore(db), lessons, { now: () => now });
 });
 afterEach(() => {
   db.close();
