@@ -3,6 +3,7 @@ import "@xterm/xterm/css/xterm.css";
 import "./style.css";
 import type { Terminal } from "@xterm/xterm";
 import type { LessonSummary } from "../server/protocol.ts";
+import { joinCodeFromPath, openJoinDialog, showClassBadge } from "./classJoin.ts";
 import { bindClipboardSwitch } from "./clipboard.ts";
 import { applyTranslations, detectLang, setLang } from "./i18n.ts";
 import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
@@ -27,6 +28,10 @@ async function main(): Promise<void> {
   const lang = detectLang();
   setLang(lang);
   applyTranslations();
+
+  // Read before the lesson's address replaces the path.
+  const joinCode = joinCodeFromPath(location.pathname);
+  void showClassBadge(byId("class-badge"));
 
   const picker = byId<HTMLSelectElement>("lesson-picker");
   fillLanguageSwitch(byId<HTMLSelectElement>("lang-switch"), lang);
@@ -61,6 +66,7 @@ async function main(): Promise<void> {
     onConnectionChange: (connected) => pane.setConnected(connected),
   });
   window.shiplab = { term: session.term, socket: session.socket };
+  if (joinCode !== undefined) openJoinDialog(joinCode, lang);
 
   const lessonPromise = lessonId ? fetchLesson(lessonId, lang) : null;
 

@@ -1,4 +1,5 @@
-// Bundles the browser page: client/main.ts → <outDir>/assets/app.js (+ app.css), client/index.html → <outDir>/.
+// Bundles the browser pages: client/main.ts → <outDir>/assets/app.js (+ app.css), client/teach/main.ts →
+// assets/teach.js (+ teach.css), client/index.html and client/teach.html → <outDir>/.
 // Run directly: node --import tsx scripts/build-client.ts   (exits non-zero on error)
 // Or from the server: await buildClient("dist/client")
 import { copyFile, mkdir } from "node:fs/promises";
@@ -27,8 +28,10 @@ export async function buildClient(outDir = "dist/client"): Promise<BuildClientRe
 
   const result = await esbuild.build({
     absWorkingDir: ROOT,
-    entryPoints: [join(ROOT, "client/main.ts")],
-    outfile: join(assets, "app.js"), // the imported CSS (xterm.css + client/style.css) lands in app.css
+    // The learner's page (app.js; its CSS, xterm.css + client/style.css, lands in app.css)
+    // and the teacher's dashboard (teach.js + teach.css), which needs no terminal.
+    entryPoints: { app: join(ROOT, "client/main.ts"), teach: join(ROOT, "client/teach/main.ts") },
+    outdir: assets,
     bundle: true,
     format: "esm",
     platform: "browser",
@@ -44,10 +47,10 @@ export async function buildClient(outDir = "dist/client"): Promise<BuildClientRe
     console.warn(warning);
   }
 
-  const html = join(out, "index.html");
-  await copyFile(join(ROOT, "client/index.html"), html);
+  const pages = ["index.html", "teach.html"].map((page) => join(out, page));
+  for (const page of pages) await copyFile(join(ROOT, "client", page.slice(out.length + 1)), page);
 
-  const files = [...Object.keys(result.metafile.outputs).map((f) => resolve(ROOT, f)), html];
+  const files = [...Object.keys(result.metafile.outputs).map((f) => resolve(ROOT, f)), ...pages];
   return { outDir: out, files };
 }
 

@@ -11,7 +11,7 @@ import type { LearnerSessions } from "./session.ts";
 import type { TeacherAccounts } from "../teach/teacherAccounts.ts";
 import type { Classes } from "../teach/classes.ts";
 import { classRoutes } from "./classRoutes.ts";
-import { teachRoutes } from "./teachRoutes.ts";
+import { requireTeacher, teachRoutes } from "./teachRoutes.ts";
 import type { TeacherSessions } from "./teacherSessions.ts";
 
 export interface AppDeps {
@@ -46,14 +46,20 @@ export function createApp(d: AppDeps): express.Express {
   app.use(teachRoutes(d.teachers, d.teacherSessions));
   app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded }));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
-  const page = (_req: express.Request, res: express.Response) => {
-    const file = path.join(d.clientDir, "index.html");
+  const servePage = (name: "index.html" | "teach.html") => (_req: express.Request, res: express.Response) => {
+    const file = path.join(d.clientDir, name);
     if (!fs.existsSync(file)) throw new HttpError(503, "The page has not been built: run `npm start`, which builds it.");
     res.setHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self' ws: wss:");
     res.sendFile(file);
   };
+  const page = servePage("index.html");
   app.get("/", page);
   app.get("/lessons/:id", page);
+  // The learner's page opens its join form on these.
+  app.get("/join", page);
+  app.get("/join/:code", page);
+  app.get("/teach/login", servePage("teach.html"));
+  app.get("/teach", requireTeacher(d.teacherSessions), servePage("teach.html"));
   app.use(notFound);
   app.use(errorHandler(d.log));
   return app;

@@ -1,0 +1,104 @@
+// A class in real browsers: a teacher logs in and creates a class; three students, each in
+// a browser context of their own, join with the code and a name, and work in their real
+// boxes. The teacher's grid changes as they go, without a reload; the stuck mark shows;
+// grades come out as CSV; a learner is refused the dashboard.
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Config } from "../../server/config.ts";
+import type { Shiplab } from "../../server/main.ts";
+import { launchBrowser, newLearnerContext } from "../support/browser.ts";
+import { LabPage } from "../support/labPage.ts";
+import { startTestLab, stopTestLab } from "../support/testHost.ts";
+
+let lab: Shiplab;
+let config: Readonly<Config>;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  ({ lab, config } = await startTestLab({ warmPool: 2 }));
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await stopTestLab(lab, config);
+});
+
+async function context(): Promise<BrowserContext> {
+  const c = await newLearnerContext(browser);
+  contexts.push(c);
+  return c;
+}
+
+const row = (teacher: Page, name: string) => teacher.locator(`tr[data-learner=${JSON.stringify(name)}]`);
+
+async function join(code: string, name: string): Promise<LabPage> {
+  const student = await LabPage.create(await context());
+  await student.page.goto(`${lab.url}/join/${code}`);
+  await student.page.getByTestId("join-name").fill(name);
+  await student.page.getByTestId("join-submit").click();
+  await expect.poll(() => student.page.getByTestId("recovery-code").textContent(), { timeout: 10_000 }).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);
+  await student.page.getByTestId("join-start").click();
+  await student.page.waitForURL(/\/lessons\//);
+  await student.open(lab.url, "images");
+  await student.waitForPrompt();
+  return student;
+}
+
+it("a teacher watches three students live, sees who is stuck, and exports grades", async () => {
+  // The teacher logs in and creates a class.
+  const teacher = await (await context()).newPage();
+  await teacher.goto(`${lab.url}/teach/login`);
+  await teacher.locator('input[name="name"]').fill("teacher");
+  await teacher.locator('input[name="password"]').fill(lab.firstTeacher!.generatedPassword!);
+  await teacher.getByRole("button", { name: "Log in" }).click();
+  await teacher.waitForURL(`${lab.url}/teach`);
+  // A stuck mark after 3 s without progress, so the test need not wait ten minutes.
+  await teacher.goto(`${lab.url}/teach?stuck=0.05`);
+  await teacher.getByTestId("new-class").locator('input[name="name"]').fill("Docker 101");
+  await teacher.getByTestId("new-class").getByRole("button", { name: "Create class" }).click();
+  const code = (await teacher.getByTestId("join-code").textContent({ timeout: 10_000 }))!;
+  expect(code).toMatch(/^[A-Z2-9]{6}$/);
+  await teacher.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+
+  // Three students join, each in their own browser.
+  const names = ["Ada", "王小明", 'Grace "G", =1+1'];
+  const students: LabPage[] = [];
+  for (const name of names) students.push(await join(code, name));
+  for (const name of names) await expect.poll(() => row(teacher, name).getByTestId("box-state").textContent(), { timeout: 30_000 }).toBe("ready");
+  await expect.poll(() => students[0].page.getByTestId("class-badge").textContent()).toBe("Docker 101 · Ada");
+
+  // Ada pulls busybox; her exercise and the teacher's cell turn green together.
+  const cell = row(teacher, "Ada").locator('td[data-exercise="images.pull"]');
+  const teacherSaw = teacher.waitForFunction(
+    () => document.querySelector('tr[data-learner="Ada"] td[data-exercise="images.pull"]')?.getAttribute("data-status") === "passed" && Date.now(),
+    undefined,
+    { timeout: 60_000, polling: 20 },
+  );
+  await students[0].run("docker pull busybox");
+  await students[0].waitForExerciseStatus("images.pull", "passed", 60_000);
+  const studentSawAt = await students[0].page.evaluate(() => Date.now());
+  const teacherSawAt = (await (await teacherSaw).jsonValue()) as number;
+  expect(teacherSawAt - studentSawAt).toBeLessThan(1000);
+  expect(await cell.textContent()).toMatch(/^✓ /);
+  expect(await row(teacher, "Ada").getByTestId("passed").textContent()).toMatch(/^1\//);
+
+  // The two who did nothing are marked stuck; "stuck only" shows just them.
+  await expect.poll(() => row(teacher, "王小明").getAttribute("data-stuck"), { timeout: 30_000 }).toBe("true");
+  await teacher.getByTestId("grid-stuck-only").check();
+  await expect.poll(() => teacher.locator("tr[data-learner]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-learner")))).not.toContain("Ada");
+  await teacher.getByTestId("grid-stuck-only").uncheck();
+  expect(await teacher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+  // Grades out, names as typed (the CSV's own quoting is tested cell by cell elsewhere).
+  const csv = await teacher.request.get(`${lab.url}${await teacher.getByTestId("export-csv").getAttribute("href")}`);
+  expect(csv.status()).toBe(200);
+  const text = await csv.text();
+  expect(text).toContain("王小明");
+  expect(text).toContain(`"Grace ""G"", =1+1"`);
+
+  // A student cannot open the dashboard.
+  const refused = await students[1].page.goto(`${lab.url}/teach`);
+  expect(refused?.status()).toBe(403);
+});
