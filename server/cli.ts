@@ -10,6 +10,7 @@ import { consoleLogger } from "./log.ts";
 import { startShiplab, stateDbFile } from "./main.ts";
 import { openStateDb } from "./store/stateDb.ts";
 import { SqliteTeacherStore } from "./store/teacherStore.ts";
+import { exportCommand } from "./teach/exportCommand.ts";
 import { TeacherAccounts, TeacherError } from "./teach/teacherAccounts.ts";
 import { provision } from "./provision/index.ts";
 import { stopLabEngine } from "./provision/labEngine.ts";
@@ -136,6 +137,9 @@ async function main(command: string | undefined): Promise<void> {
       process.on("SIGTERM", () => void stop("SIGTERM"));
       return;
     }
+    case "export":
+      process.exitCode = await exportCommand(process.argv.slice(3));
+      return;
     case "teacher":
       process.exitCode = await teacherCommand(process.argv.slice(3));
       return;

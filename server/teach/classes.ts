@@ -170,6 +170,13 @@ export class Classes {
     return this.gridOf(this.ownedBy(teacher, code));
   }
 
+  /** Any class's grid, for the operator's command line (no teacher to check). */
+  gridForOperator(code: string): ClassGrid {
+    const c = JOIN_CODE.test(code.toUpperCase()) ? this.store.get(code.toUpperCase()) : undefined;
+    if (!c) throw new ClassError(404, msg(`There is no class ${code}.`, `没有代码为 ${code} 的班级。`));
+    return this.gridOf(c);
+  }
+
   /** A learner's class and their row in its grid; undefined when they are in no class. */
   rowOf(learnerId: string): { code: string; row: GridRow } | undefined {
     const m = this.membership(learnerId);
