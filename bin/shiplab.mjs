@@ -53,7 +53,8 @@ function ensureClient() {
 
 const [command = "help", ...rest] = process.argv.slice(2);
 ensureDependencies();
-if (command === "start" || command === "test" || command === "bench") ensureClient();
+// `image` copies the built page into Shiplab's image.
+if (command === "start" || command === "test" || command === "bench" || command === "image") ensureClient();
 
 /**
  * Runs the long-lived command as a child that gets our signals: a SIGTERM to `npm start`

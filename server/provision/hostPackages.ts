@@ -17,17 +17,22 @@ const HOST_COMMANDS: Record<string, string> = {
 
 /** Installs the Debian packages behind any missing command (HOST_COMMANDS plus `extra`). */
 export async function ensureHostPackages(log: Logger, extra: Record<string, string> = {}): Promise<void> {
+  await ensureCommands({ ...HOST_COMMANDS, ...extra }, log);
+}
+
+/** Installs the Debian package behind each missing command of `commands` (command → package). */
+export async function ensureCommands(commands: Record<string, string>, log: Logger): Promise<void> {
   const missing = new Set<string>();
-  for (const [cmd, pkg] of Object.entries({ ...HOST_COMMANDS, ...extra })) {
+  for (const [cmd, pkg] of Object.entries(commands)) {
     if (!(await have(cmd))) missing.add(pkg);
   }
   if (missing.size === 0) return;
   const pkgs = [...missing];
   if (process.getuid?.() !== 0) {
-    throw new SetupError(`Shiplab needs the Debian packages ${pkgs.join(", ")}: run \`npm start\` as root once so it can install them, or install them yourself with apt-get.`);
+    throw new SetupError(`Shiplab needs the Debian packages ${pkgs.join(", ")}: run Shiplab (\`npm start\`, \`npm run image\`) as root once so it can install them, or install them yourself with apt-get.`);
   }
   if (!(await have("apt-get"))) {
-    throw new SetupError(`This machine has no apt-get, so Shiplab cannot install ${pkgs.join(", ")}: install Docker Engine and those tools yourself, then run \`npm start\` again.`);
+    throw new SetupError(`This machine has no apt-get, so Shiplab cannot install ${pkgs.join(", ")}: install Docker Engine and those tools yourself, then run Shiplab again.`);
   }
   const done = log.step(`installing Debian packages: ${pkgs.join(" ")}`);
   const env = { ...process.env, DEBIAN_FRONTEND: "noninteractive" };

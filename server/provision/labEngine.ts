@@ -174,6 +174,43 @@ function engineAlive(p: LabEnginePaths): number | undefined {
   }
 }
 
+/** True while `pid` runs (a zombie, exited but not yet reaped, has stopped). */
+function running(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops Shiplab's engine and unmounts its disk (SHIPLAB_ON_STOP=remove, as in Shiplab's
+ * container, where nothing outlives the server). Remove the boxes first: with
+ * --live-restore the engine would leave them running. Safe when the engine is not running.
+ */
+export async function stopLabEngine(stateDir: string, log: Logger, timeoutMs = 60_000): Promise<void> {
+  const p = labEnginePaths(stateDir);
+  const pid = engineAlive(p);
+  if (pid) {
+    const done = log.step(`stopping Shiplab's Docker Engine (pid ${pid})`);
+    process.kill(pid, "SIGTERM");
+    const deadline = Date.now() + timeoutMs;
+    while (running(pid)) {
+      if (Date.now() > deadline) {
+        log.warn(`Shiplab's engine did not stop within ${timeoutMs / 1000} s; killing it (its log: ${p.log})`);
+        process.kill(pid, "SIGKILL");
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    done();
+  }
+  if (await isMounted(p.dataRoot)) {
+    await run("umount", [p.dataRoot]).catch((err: Error) => log.warn(`could not unmount the engine's disk ${p.dataRoot}: ${err.message}`));
+  }
+}
+
 /**
  * Every box's root is the same host user, so each box's session keyring (runc makes one
  * per container, before the box's seccomp profile applies) counts against that one user's

@@ -36,6 +36,27 @@ export function hostBoundingSet(statusFile = "/proc/self/status"): string {
   return m[1];
 }
 
-export function boxCapDrop(capBndHex = hostBoundingSet()): string[] {
-  return [...new Set([...ALWAYS_DROPPED, ...missingFromBoundingSet(capBndHex)])].sort();
+/**
+ * What an engine's CapAdd "ALL" gives. Docker Engine 20.10 (Debian 12) gives every
+ * capability it knows, whether the host has it or not, so one the host lacks must be
+ * dropped by name. Later engines (measured: 26.1, Debian 13, inside Shiplab's own image)
+ * give only those in their own bounding set, know PERFMON, BPF and CHECKPOINT_RESTORE,
+ * and refuse to drop one the environment lacks ("not available in the current environment").
+ */
+export type AllCapabilities = "every-known" | "bounding-set";
+
+/** From the engine's version ("20.10.24+dfsg1", "26.1.5+dfsg1"); there was no 21 or 22. */
+export function allCapabilitiesOf(engineVersion: string): AllCapabilities {
+  const major = Number(/^(\d+)\./.exec(engineVersion)?.[1] ?? 0);
+  return major > 20 ? "bounding-set" : "every-known";
+}
+
+/** Newer than Docker Engine 20.10: its boxes never had them, so no box gets them. */
+const NEWER_THAN_20_10 = ["PERFMON", "BPF", "CHECKPOINT_RESTORE"];
+
+export function boxCapDrop(capBndHex = hostBoundingSet(), all: AllCapabilities = "every-known"): string[] {
+  if (all === "every-known") return [...new Set([...ALWAYS_DROPPED, ...missingFromBoundingSet(capBndHex)])].sort();
+  const mask = BigInt(`0x${capBndHex}`);
+  const present = (name: string) => ((mask >> BigInt(CAPABILITY_BITS.indexOf(name as (typeof CAPABILITY_BITS)[number]))) & 1n) === 1n;
+  return [...new Set([...ALWAYS_DROPPED, ...NEWER_THAN_20_10])].filter(present).sort();
 }

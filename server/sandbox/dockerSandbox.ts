@@ -13,7 +13,7 @@ import { isolateBoxPort, type BoxNetwork } from "./boxNetwork.ts";
 import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
 import { EngineUnavailableError, isEngineUnreachable } from "./errors.ts";
 import { createSocketDir, removeBoxDir } from "./boxSocketDir.ts";
-import { boxCapDrop } from "./capabilities.ts";
+import { allCapabilitiesOf, boxCapDrop, hostBoundingSet } from "./capabilities.ts";
 import { BOX_ISOLATION, LABEL, baseLabels, isBoxId } from "./labels.ts";
 import { boxSeccompOpt } from "./seccompProfile.ts";
 import { execInBox, type ExecResult } from "./boxExec.ts";
@@ -73,6 +73,8 @@ export class DockerSandbox implements SandboxManager {
   private reaping: Promise<void> | undefined;
   private deaths: EventStream | undefined;
   private disposed = false;
+  /** The capabilities every box drops: they depend on how this engine reads "ALL". */
+  private capDrop: Promise<string[]> | undefined;
   private readonly boxesDir: string;
 
   /** The docker CLI's own config folder (the server's HOME is not the shell's business). */
@@ -365,7 +367,7 @@ export class DockerSandbox implements SandboxManager {
           // (the engine remaps root): its daemon needs them, and they reach nothing of the
           // host's. The seccomp profile is Docker's default plus what an inner daemon needs.
           CapAdd: ["ALL"],
-          CapDrop: boxCapDrop(),
+          CapDrop: await this.boxCapDrop(),
           SecurityOpt: [boxSeccompOpt(), "apparmor=unconfined"],
           // Its own cgroup namespace: its cgroup mounts show the box's cgroup as their root.
           ...({ CgroupnsMode: "private" } as object),
@@ -396,6 +398,18 @@ export class DockerSandbox implements SandboxManager {
       await this.removeBox(box, "died", false);
       throw err;
     }
+  }
+
+  private boxCapDrop(): Promise<string[]> {
+    if (!this.capDrop) {
+      const asked = this.o.docker.version().then((v) => boxCapDrop(hostBoundingSet(), allCapabilitiesOf(v.Version)));
+      // A failed look-up (the engine away) is asked again with the next box.
+      asked.catch(() => {
+        if (this.capDrop === asked) this.capDrop = undefined;
+      });
+      this.capDrop = asked;
+    }
+    return this.capDrop;
   }
 
   /**

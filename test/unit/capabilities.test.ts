@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ALWAYS_DROPPED, boxCapDrop, missingFromBoundingSet } from "../../server/sandbox/capabilities.ts";
+import { ALWAYS_DROPPED, allCapabilitiesOf, boxCapDrop, missingFromBoundingSet } from "../../server/sandbox/capabilities.ts";
 
 // What the box's inner dockerd needs: dropping any of these breaks Docker in the box.
 const NEEDED_BY_INNER_DOCKERD = ["SYS_ADMIN", "NET_ADMIN", "MKNOD", "SETUID", "SETGID", "CHOWN", "NET_RAW", "SYS_CHROOT", "KILL"];
@@ -56,5 +56,31 @@ describe("boxCapDrop", () => {
 
   it("names nothing beyond AUDIT_READ", () => {
     for (const n of NEWER_THAN_ENGINE) expect(boxCapDrop("0")).not.toContain(n);
+  });
+});
+
+describe("boxCapDrop on an engine whose ALL is its bounding set (after 20.10)", () => {
+  const drop = boxCapDrop(HOST_MASK, "bounding-set");
+
+  it("never names a capability the environment lacks (such an engine refuses it)", () => {
+    expect(drop).not.toContain("SYS_RESOURCE");
+    expect(boxCapDrop("0000003ffeffffff", "bounding-set")).not.toContain("BPF");
+  });
+
+  it("drops the dangerous ones, and the ones 20.10's boxes never had", () => {
+    for (const n of [...ALWAYS_DROPPED, ...NEWER_THAN_ENGINE]) expect(drop).toContain(n);
+    expect(drop).toEqual([...new Set(drop)].sort());
+  });
+
+  it("keeps what the inner dockerd needs", () => {
+    for (const n of NEEDED_BY_INNER_DOCKERD) expect(drop).not.toContain(n);
+  });
+});
+
+describe("allCapabilitiesOf", () => {
+  it("tells Debian 12's engine from Debian 13's", () => {
+    expect(allCapabilitiesOf("20.10.24+dfsg1")).toBe("every-known");
+    expect(allCapabilitiesOf("26.1.5+dfsg1")).toBe("bounding-set");
+    expect(allCapabilitiesOf("dev")).toBe("every-known");
   });
 });

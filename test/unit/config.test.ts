@@ -23,8 +23,14 @@ describe("loadConfig", () => {
       reconnectGraceMs: 5 * 60_000,
       secret: undefined,
       allowedOrigins: [],
+      onStop: "keep",
       testRun: undefined,
     });
+  });
+
+  it("takes only keep or remove for SHIPLAB_ON_STOP", () => {
+    expect(loadConfig({ SHIPLAB_ON_STOP: "remove" }).onStop).toBe("remove");
+    expect(() => loadConfig({ SHIPLAB_ON_STOP: "yes" })).toThrow(/SHIPLAB_ON_STOP=yes must be one of: keep, remove/);
   });
 
   it("does not read process.env when an env object is given", () => {
