@@ -146,6 +146,12 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
           if (box.learnerId && members.has(box.learnerId)) void inBackground(log, `removing box ${box.id} of ended class ${code}`, () => sandbox.destroy(box.id, "class-ended"));
         }
       },
+      resetBox: async (learnerId) => {
+        const box = sandbox.boxOf(learnerId);
+        if (!box) return false;
+        await sandbox.destroy(box.id, "reset-by-teacher");
+        return true;
+      },
       log,
       clientDir: CLIENT_DIST_DIR,
     });
@@ -163,7 +169,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       allowedOrigins: config.allowedOrigins,
       events,
     });
-    const dashboard = new DashboardLive({ io, teacherSessions, classes, events, allowedOrigins: config.allowedOrigins, log });
+    const dashboard = new DashboardLive({ io, terminals: gateway, teacherSessions, classes, events, allowedOrigins: config.allowedOrigins, log });
     disposers.push(async () => {
       dashboard.dispose();
       gateway.dispose();

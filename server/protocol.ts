@@ -139,12 +139,20 @@ export interface DashboardSnapshot {
 
 export type WatchAck = { ok: true; snapshot: DashboardSnapshot } | { ok: false; error: string };
 
+export type TerminalWatchAck = { ok: true; replay: string } | { ok: false; error: string };
+
 export interface TeacherToServer {
   /** Watch a class of this teacher's: the answer is its snapshot; then "row" events follow. */
   "class:watch": (req: { code: string; lang?: Lang }, ack: (a: WatchAck) => void) => void;
+  /** Watch a learner's terminal, read-only (one at a time): replay first, then "terminal:output". */
+  "terminal:watch": (req: { learnerId: string; lang?: Lang }, ack: (a: TerminalWatchAck) => void) => void;
+  "terminal:unwatch": () => void;
 }
 
 export interface ServerToTeacher {
   /** A learner's row changed (progress, joined, box, lesson): the whole row, to replace. */
   row: (update: { code: string; row: DashboardRow }) => void;
+  "terminal:output": (update: { learnerId: string; data: string }) => void;
+  /** The watched shell went away (the learner left, or their box did): watch again later. */
+  "terminal:ended": (update: { learnerId: string }) => void;
 }

@@ -1,9 +1,19 @@
 // The teacher's dashboard: log in, create and pick classes, and watch one class's grid
 // live (socket.io namespace /teach). Display names are untrusted: every text goes in with
 // textContent, never as HTML.
+import "@xterm/xterm/css/xterm.css";
 import "./teach.css";
+import { Terminal } from "@xterm/xterm";
 import { io, type Socket } from "socket.io-client";
-import type { DashboardRow, DashboardSnapshot, LessonSummary, ServerToTeacher, TeacherToServer, WatchAck } from "../../server/protocol.ts";
+import type {
+  DashboardRow,
+  DashboardSnapshot,
+  LessonSummary,
+  ServerToTeacher,
+  TeacherToServer,
+  TerminalWatchAck,
+  WatchAck,
+} from "../../server/protocol.ts";
 import { detectLang } from "../i18n.ts";
 import { DEFAULT_STUCK, isStuck, visibleRows, type SortBy, type StuckRule } from "./rows.ts";
 import { applyTeachTranslations, setTeachLang, tt } from "./strings.ts";
@@ -176,6 +186,7 @@ async function showDashboard(teacher: string): Promise<void> {
       main.replaceChildren(el("p", { class: "error" }, ack?.error ?? tt("live.lost")));
       return;
     }
+    if (view.snapshot?.class.code !== ack.snapshot.class.code) closeWatch();
     view.snapshot = ack.snapshot;
     view.rows = new Map(ack.snapshot.learners.map((r) => [r.learnerId, r]));
     renderClass();
@@ -192,6 +203,58 @@ async function showDashboard(teacher: string): Promise<void> {
   }
 
   const gridHost = el("div", { class: "grid-host" });
+
+  // --- a learner's terminal, read-only ---------------------------------------------------------
+  const watchPanel = el("section", { class: "watch", "data-testid": "watch-panel", hidden: "" });
+  let watchTerm: Terminal | undefined;
+  let watchedLearner: string | undefined;
+  socket.on("terminal:output", ({ learnerId, data }) => {
+    if (learnerId === watchedLearner) watchTerm?.write(data);
+  });
+  socket.on("terminal:ended", ({ learnerId }) => {
+    if (learnerId === watchedLearner) watchTerm?.write(`\r\n\x1b[2m— ${tt("watch.ended")} —\x1b[0m\r\n`);
+  });
+
+  function closeWatch(): void {
+    socket.emit("terminal:unwatch");
+    watchTerm?.dispose();
+    watchTerm = undefined;
+    watchedLearner = undefined;
+    watchPanel.hidden = true;
+  }
+
+  async function openWatch(r: DashboardRow): Promise<void> {
+    closeWatch();
+    const s = view.snapshot!;
+    const termHost = el("div", { class: "watch-term", "data-testid": "watch-terminal" });
+    const note = el("p", { class: "muted" });
+    const reset = el("button", { type: "button", "data-testid": "reset-box" }, tt("watch.resetBox"));
+    reset.addEventListener("click", () => {
+      if (!confirm(tt("watch.resetConfirm", { name: r.displayName }))) return;
+      void api(`/api/teach/classes/${s.class.code}/learners/${encodeURIComponent(r.learnerId)}/reset-box`, { method: "POST" })
+        .then(() => (note.textContent = tt("watch.resetDone")))
+        .catch((err: Error) => (note.textContent = err.message));
+    });
+    const close = el("button", { type: "button" }, tt("watch.close"));
+    close.addEventListener("click", closeWatch);
+    watchPanel.replaceChildren(
+      el("div", { class: "watch-head" }, el("h2", {}, tt("watch.title", { name: r.displayName })), reset, close),
+      el("p", { class: "muted" }, tt("watch.readOnly")),
+      termHost,
+      note,
+    );
+    watchPanel.hidden = false;
+    // Read-only: nothing typed here is sent anywhere (and the server takes no input on /teach).
+    watchTerm = new Terminal({ disableStdin: true, convertEol: false, fontSize: 13, scrollback: 2000, theme: { background: "#0d1117" } });
+    watchTerm.open(termHost);
+    watchedLearner = r.learnerId;
+    const ack = (await socket.timeout(10_000).emitWithAck("terminal:watch", { learnerId: r.learnerId, lang }).catch(() => undefined)) as TerminalWatchAck | undefined;
+    if (!ack?.ok) {
+      note.textContent = ack?.error ?? tt("live.lost");
+      return;
+    }
+    watchTerm.write(ack.replay);
+  }
 
   function renderClass(): void {
     const s = view.snapshot!;
@@ -248,6 +311,7 @@ async function showDashboard(teacher: string): Promise<void> {
       ),
       liveNote,
       gridHost,
+      watchPanel,
     );
     renderGrid();
   }
@@ -280,7 +344,9 @@ async function showDashboard(teacher: string): Promise<void> {
     );
     const body = rows.map((r) => {
       const stuck = isStuck(r, s.exercises.length, now, view.rule);
-      const name = el("th", { scope: "row" }, r.displayName, stuck ? el("span", { class: "stuck", "data-testid": "stuck" }, tt("grid.stuck")) : null);
+      const who = el("button", { type: "button", class: "learner", title: tt("watch.open"), "data-testid": "watch-learner" }, r.displayName);
+      who.addEventListener("click", () => void openWatch(r));
+      const name = el("th", { scope: "row" }, who, stuck ? el("span", { class: "stuck", "data-testid": "stuck" }, tt("grid.stuck")) : null);
       const cells = s.exercises.map((e) => {
         const c = r.cells[e.id];
         const text = c?.status === "passed" ? `✓ ${formatTime(c.at)}` : c?.status === "failed" ? `✗ ${c.attempts}` : "·";

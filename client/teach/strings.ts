@@ -52,6 +52,14 @@ const en = {
   "ago.min": "{n} min ago",
   "ago.hour": "{n} h ago",
   "live.lost": "Live updates lost — reconnecting…",
+  "watch.open": "Watch this learner's terminal",
+  "watch.title": "{name}'s terminal",
+  "watch.readOnly": "Read-only: you see what they see; nothing you type reaches their shell.",
+  "watch.ended": "the shell ended",
+  "watch.close": "Close",
+  "watch.resetBox": "Give a fresh box",
+  "watch.resetConfirm": "Give {name} a fresh box? Their images and containers go; their progress stays.",
+  "watch.resetDone": "Their box was removed; they get a fresh one with Enter or a reload.",
 };
 
 const zhCN: Record<keyof typeof en, string> = {
@@ -105,6 +113,14 @@ const zhCN: Record<keyof typeof en, string> = {
   "ago.min": "{n} 分钟前",
   "ago.hour": "{n} 小时前",
   "live.lost": "实时更新已断开——正在重新连接…",
+  "watch.open": "查看这位学员的终端",
+  "watch.title": "{name} 的终端",
+  "watch.readOnly": "只读：你看到的和学员看到的一样；你输入的内容不会发到学员的终端。",
+  "watch.ended": "终端会话已结束",
+  "watch.close": "关闭",
+  "watch.resetBox": "换一个新沙箱",
+  "watch.resetConfirm": "要给 {name} 换一个新沙箱吗？其中的镜像和容器会被删除，学习进度会保留。",
+  "watch.resetDone": "沙箱已回收；学员按回车键或刷新页面即可获得新的沙箱。",
 };
 
 export type TeachKey = keyof typeof en;

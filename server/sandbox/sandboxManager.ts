@@ -25,7 +25,7 @@ export interface ShellCommand {
   env: Record<string, string>;
 }
 
-export type RemovalReason = "idle" | "lifetime" | "died" | "requested" | "orphan" | "class-ended";
+export type RemovalReason = "idle" | "lifetime" | "died" | "requested" | "orphan" | "class-ended" | "reset-by-teacher";
 
 export interface Acquired {
   box: Box;

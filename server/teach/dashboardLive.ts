@@ -8,16 +8,29 @@ import type { Logger } from "../log.ts";
 import type { DashboardRow, DashboardSnapshot, Lang, LearnerBoxState, ServerToTeacher, TeacherToServer } from "../protocol.ts";
 import { LANGS } from "../protocol.ts";
 import { originAllowed } from "../terminal/gateway.ts";
+import type { TerminalWatcher } from "../terminal/terminalSession.ts";
 import type { TeacherSessions } from "../web/teacherSessions.ts";
+import { msg } from "../checks/types.ts";
 import { ClassError, type Classes, type GridRow } from "./classes.ts";
+
+const NOT_WATCHABLE = msg(
+  "That learner has no terminal open right now: try again when they are back.",
+  "这位学员现在没有打开终端：等他回来后再试。",
+);
 
 export const TEACHER_NAMESPACE = "/teach";
 const room = (code: string) => `class:${code}`;
 
 type TeacherSocket = Socket<TeacherToServer, ServerToTeacher, Record<string, never>, { teacher: string }>;
 
+/** The learners' shells, seen from outside (the terminal gateway). */
+export interface TerminalsToWatch {
+  watchTerminal(learnerId: string, watcher: TerminalWatcher): { replay: string; stop: () => void } | undefined;
+}
+
 export interface DashboardLiveDeps {
   io: Server;
+  terminals: TerminalsToWatch;
   teacherSessions: TeacherSessions;
   classes: Classes;
   events: LabEvents;
@@ -49,6 +62,40 @@ export class DashboardLive {
   }
 
   private onConnection(socket: TeacherSocket): void {
+    // One watched terminal per dashboard page; no event here ever writes to a shell.
+    let stopWatching: (() => void) | undefined;
+    const unwatch = () => {
+      stopWatching?.();
+      stopWatching = undefined;
+    };
+    socket.on("disconnect", unwatch);
+    socket.on("terminal:unwatch", unwatch);
+    socket.on("terminal:watch", (req, ack) => {
+      if (typeof ack !== "function") return;
+      const lang: Lang = LANGS.includes(req?.lang as Lang) ? (req.lang as Lang) : "en";
+      const learnerId = typeof req?.learnerId === "string" ? req.learnerId : "";
+      try {
+        // Only a learner of one of this teacher's classes.
+        const found = this.d.classes.rowOf(learnerId);
+        if (!found) throw new ClassError(404, msg("There is no such learner in your classes.", "你的班级里没有这位学员。"));
+        this.d.classes.ownedBy(socket.data.teacher, found.code);
+        unwatch();
+        const watcher: TerminalWatcher = {
+          output: (data) => socket.emit("terminal:output", { learnerId, data }),
+          ended: () => {
+            stopWatching = undefined;
+            socket.emit("terminal:ended", { learnerId });
+          },
+        };
+        const watched = this.d.terminals.watchTerminal(learnerId, watcher);
+        if (!watched) return ack({ ok: false, error: NOT_WATCHABLE[lang] });
+        stopWatching = watched.stop;
+        ack({ ok: true, replay: watched.replay });
+      } catch (err) {
+        if (!(err instanceof ClassError)) throw err;
+        ack({ ok: false, error: err.text[lang] });
+      }
+    });
     socket.on("class:watch", (req, ack) => {
       if (typeof ack !== "function") return;
       const lang: Lang = LANGS.includes(req?.lang as Lang) ? (req.lang as Lang) : "en";

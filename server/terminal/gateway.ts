@@ -16,7 +16,7 @@ import { EngineUnavailableError } from "../sandbox/errors.ts";
 import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { LearnerSessions } from "../web/session.ts";
 import { BOX_MESSAGES } from "./messages.ts";
-import { TerminalSession, validSize, type TerminalPeer } from "./terminalSession.ts";
+import { TerminalSession, validSize, type TerminalPeer, type TerminalWatcher } from "./terminalSession.ts";
 
 const MAX_INPUT = 64 * 1024;
 /** Every event a page may send (ClientToServer); anything else is refused. */
@@ -97,6 +97,14 @@ export class TerminalGateway {
         d.events?.emit({ type: "box", learnerId: box.learnerId, state: reason === "died" ? "dead" : "reaped" });
       }),
     );
+  }
+
+  /**
+   * A read-only view of the learner's shell (a teacher watching): undefined when the
+   * learner has no shell open right now. Nothing is ever written to the shell from here.
+   */
+  watchTerminal(learnerId: string, watcher: TerminalWatcher): { replay: string; stop: () => void } | undefined {
+    return this.terminals.get(learnerId)?.watch(watcher);
   }
 
   private tell(learnerId: string, state: "error" | "ready", message: Localized): void {

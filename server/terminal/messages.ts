@@ -43,6 +43,8 @@ export const BOX_MESSAGES = {
     switch (reason) {
       case "idle":
         return msg("Your box was removed because no terminal was open for a while. Press Enter (or reload the page) for a new one; your progress is kept.", "由于一段时间没有打开终端，你的沙箱已被回收。按回车键（或刷新页面）即可获得新的沙箱，学习进度会保留。");
+      case "reset-by-teacher":
+        return msg("Your teacher gave you a fresh box. Press Enter (or reload the page) to start it; your progress is kept.", "老师为你换了一个新的沙箱。按回车键（或刷新页面）启动它；学习进度会保留。");
       case "class-ended":
         return msg("Your class has ended, so your box was removed. Your progress is kept; press Enter (or reload) to keep practising on your own.", "你的班级已经结束，沙箱已被回收。学习进度会保留；按回车键（或刷新页面）可以继续自己练习。");
       case "lifetime":

@@ -10,6 +10,13 @@ export interface TerminalPeer {
   shellExited(code: number): void;
 }
 
+/** Someone watching a shell without a hand on it (a teacher): output only, and its end. */
+export interface TerminalWatcher {
+  output(data: string): void;
+  /** The shell went away (the learner left for good, or the box did). */
+  ended(): void;
+}
+
 export interface TerminalSessionOptions {
   /** What runs in the pty (with its whole environment: never the server's own). */
   command: ShellCommand;
@@ -35,6 +42,8 @@ export function validSize(size: unknown): { cols: number; rows: number } | undef
 export class TerminalSession {
   private proc: pty.IPty | undefined;
   private readonly peers = new Set<TerminalPeer>();
+  /** Watchers neither keep the shell alive nor start one: they see what the learner sees. */
+  private readonly watchers = new Set<TerminalWatcher>();
   private readonly output: OutputBuffer;
   private graceTimer: NodeJS.Timeout | undefined;
   private size = { cols: 80, rows: 24 };
@@ -43,6 +52,7 @@ export class TerminalSession {
   constructor(private readonly o: TerminalSessionOptions) {
     this.output = new OutputBuffer((data) => {
       for (const p of this.peers) p.output(data);
+      for (const w of this.watchers) w.output(data);
     });
   }
 
@@ -59,6 +69,17 @@ export class TerminalSession {
     if (!this.proc) this.spawn();
     this.output.flushNow();
     return this.output.replay();
+  }
+
+  /** Adds a read-only watcher; returns the recent output to paint first, and how to stop. */
+  watch(watcher: TerminalWatcher): { replay: string; stop: () => void } {
+    if (this.disposed) {
+      watcher.ended();
+      return { replay: "", stop: () => undefined };
+    }
+    this.output.flushNow();
+    this.watchers.add(watcher);
+    return { replay: this.output.replay(), stop: () => void this.watchers.delete(watcher) };
   }
 
   detach(peer: TerminalPeer): void {
@@ -107,6 +128,8 @@ export class TerminalSession {
     }
     this.output.dispose();
     this.peers.clear();
+    for (const w of this.watchers) w.ended();
+    this.watchers.clear();
     this.o.onDisposed();
   }
 }

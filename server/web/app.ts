@@ -22,6 +22,7 @@ export interface AppDeps {
   teacherSessions: TeacherSessions;
   classes: Classes;
   onClassEnded?: (code: string) => void;
+  resetBox?: (learnerId: string) => Promise<boolean>;
   log: Logger;
   clientDir: string;
 }
@@ -44,7 +45,7 @@ export function createApp(d: AppDeps): express.Express {
   });
   app.use(lessonRoutes(d.lessons, d.store));
   app.use(teachRoutes(d.teachers, d.teacherSessions));
-  app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded }));
+  app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded, resetBox: d.resetBox }));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const servePage = (name: "index.html" | "teach.html") => (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, name);

@@ -17,6 +17,8 @@ export interface ClassRouteDeps {
   teacherSessions: TeacherSessions;
   /** A class ended: its learners' boxes go (the composition root reaps them). */
   onClassEnded?: (code: string) => void;
+  /** Removes a learner's box (a teacher's reset); their next keystroke or reload gets a fresh one. */
+  resetBox?: (learnerId: string) => Promise<boolean>;
 }
 
 const codeOf = (req: Request) => String(req.params.code);
@@ -58,6 +60,16 @@ export function classRoutes(d: ClassRouteDeps): Router {
     const c = answering(req, () => d.classes.end(teacherOf(res), codeOf(req)));
     d.onClassEnded?.(c.code);
     res.json(c);
+  });
+
+  r.post("/api/teach/classes/:code/learners/:learnerId/reset-box", teacher, async (req, res) => {
+    const learnerId = String(req.params.learnerId);
+    answering(req, () => {
+      const cls = d.classes.ownedBy(teacherOf(res), codeOf(req));
+      if (d.classes.membership(learnerId)?.class.code !== cls.code) throw new ClassError(404, { en: "There is no such learner in this class.", "zh-CN": "这个班级里没有这位学员。" });
+    });
+    const removed = (await d.resetBox?.(learnerId)) ?? false;
+    res.json({ removed });
   });
 
   r.get("/api/teach/classes/:code/export", teacher, (req, res) => {

@@ -84,12 +84,38 @@ it("a teacher watches three students live, sees who is stuck, and exports grades
   expect(await cell.textContent()).toMatch(/^✓ /);
   expect(await row(teacher, "Ada").getByTestId("passed").textContent()).toMatch(/^1\//);
 
-  // The two who did nothing are marked stuck; "stuck only" shows just them.
+  // Those without progress for a while are marked stuck; "stuck only" shows just the marked.
   await expect.poll(() => row(teacher, "王小明").getAttribute("data-stuck"), { timeout: 30_000 }).toBe("true");
   await teacher.getByTestId("grid-stuck-only").check();
-  await expect.poll(() => teacher.locator("tr[data-learner]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-learner")))).not.toContain("Ada");
+  const shown = await teacher.locator("tr[data-learner]").evaluateAll((rows) => rows.map((r) => [r.getAttribute("data-learner"), r.getAttribute("data-stuck")]));
+  expect(shown.map(([name]) => name)).toContain("王小明");
+  expect(shown.every(([, stuck]) => stuck === "true")).toBe(true);
   await teacher.getByTestId("grid-stuck-only").uncheck();
+  await expect.poll(() => teacher.locator("tr[data-learner]").count()).toBe(3);
   expect(await teacher.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+
+  // The teacher watches Ada's terminal: what she types shows; what the teacher types goes nowhere.
+  await row(teacher, "Ada").getByTestId("watch-learner").click();
+  const watched = () => teacher.getByTestId("watch-terminal").locator(".xterm-rows").textContent();
+  await students[0].run("echo seen-by-the-teacher");
+  await expect.poll(watched, { timeout: 10_000 }).toContain("seen-by-the-teacher");
+  await teacher.getByTestId("watch-terminal").click();
+  await teacher.keyboard.type("echo typed-by-the-teacher\n");
+  await teacher.waitForTimeout(500);
+  const after = await students[0].run("echo still-hers");
+  expect(after.output).toBe("still-hers");
+  expect(await students[0].tail(200)).not.toContain("typed-by-the-teacher");
+
+  // A fresh box for Ada: she is told, Enter brings it, and her progress stays.
+  teacher.once("dialog", (d) => void d.accept());
+  await teacher.getByTestId("reset-box").click();
+  await expect.poll(() => students[0].page.getByTestId("status-message").textContent(), { timeout: 30_000 }).toMatch(/fresh box/);
+  await students[0].focusTerminal();
+  await students[0].page.keyboard.press("Enter");
+  await students[0].waitForBoxStatus("fresh one", 60_000);
+  await students[0].waitForPrompt();
+  expect(await students[0].exerciseStatus("images.pull")).toBe("passed");
+  expect((await students[0].run("docker images -q busybox")).output).toBe("");
 
   // Grades out, names as typed (the CSV's own quoting is tested cell by cell elsewhere).
   const csv = await teacher.request.get(`${lab.url}${await teacher.getByTestId("export-csv").getAttribute("href")}`);

@@ -96,6 +96,11 @@ it("refuses the dashboard to a learner, and another teacher's class to a teacher
 
   const code = lab.classes.create("teacher", { name: "Not yours", lessons: ["images"] }).code;
   const other = await teacherLogin("mr.wang", await lab.teachers.add("mr.wang"));
-  const ack = (await teacherSocket(other).timeout(10_000).emitWithAck("class:watch", { code })) as WatchAck;
+  const otherSocket = teacherSocket(other);
+  const ack = (await otherSocket.timeout(10_000).emitWithAck("class:watch", { code })) as WatchAck;
   expect(ack).toEqual({ ok: false, error: "That class is another teacher's." });
+  // Nor may they watch the terminal of a learner in that class, or of one in no class.
+  lab.classes.join(code, "0123456789abcdef", "Someone");
+  expect(await otherSocket.timeout(10_000).emitWithAck("terminal:watch", { learnerId: "0123456789abcdef" })).toEqual({ ok: false, error: "That class is another teacher's." });
+  expect(await otherSocket.timeout(10_000).emitWithAck("terminal:watch", { learnerId: "fedcba9876543210" })).toEqual({ ok: false, error: "There is no such learner in your classes." });
 });
