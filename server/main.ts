@@ -24,6 +24,7 @@ import { inBackground } from "./background.ts";
 import { SqliteClassStore } from "./store/classStore.ts";
 import { SqliteTeacherStore } from "./store/teacherStore.ts";
 import { LabEvents } from "./events/labEvents.ts";
+import { digestRef } from "./registry/digestRef.ts";
 import { Classes } from "./teach/classes.ts";
 import { DashboardLive } from "./teach/dashboardLive.ts";
 import { TeacherAccounts } from "./teach/teacherAccounts.ts";
@@ -146,6 +147,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
           if (box.learnerId && members.has(box.learnerId)) void inBackground(log, `removing box ${box.id} of ended class ${code}`, () => sandbox.destroy(box.id, "class-ended"));
         }
       },
+      resetExercise: (learnerId, exerciseId) => void grader.resetExercise(learnerId, exerciseId),
       resetBox: async (learnerId) => {
         const box = sandbox.boxOf(learnerId);
         if (!box) return false;
@@ -168,6 +170,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
       graceMs: config.reconnectGraceMs,
       allowedOrigins: config.allowedOrigins,
       events,
+      byDigest: (image) => digestRef(host.registry.url, image),
     });
     const dashboard = new DashboardLive({ io, terminals: gateway, teacherSessions, classes, events, allowedOrigins: config.allowedOrigins, log });
     disposers.push(async () => {

@@ -351,7 +351,16 @@ async function showDashboard(teacher: string): Promise<void> {
         const c = r.cells[e.id];
         const text = c?.status === "passed" ? `✓ ${formatTime(c.at)}` : c?.status === "failed" ? `✗ ${c.attempts}` : "·";
         const title = c?.status === "failed" ? tt("grid.attempts", { n: c.attempts }) : e.title;
-        return el("td", { class: `cell ${c?.status ?? "pending"}`, title, "data-exercise": e.id, "data-status": c?.status ?? "pending" }, text);
+        const td = el("td", { class: `cell ${c?.status ?? "pending"}`, title, "data-exercise": e.id, "data-status": c?.status ?? "pending" }, text);
+        if (c) {
+          // A result can be reset: the learner does the exercise again, and only that counts.
+          td.classList.add("resettable");
+          td.addEventListener("click", () => {
+            if (!confirm(tt("grid.resetConfirm", { exercise: e.title, name: r.displayName }))) return;
+            void api(`/api/teach/classes/${s.class.code}/learners/${encodeURIComponent(r.learnerId)}/exercises/${encodeURIComponent(e.id)}/reset`, { method: "POST" });
+          });
+        }
+        return td;
       });
       return el(
         "tr",

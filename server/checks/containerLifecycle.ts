@@ -28,8 +28,8 @@ export const containerLifecycle: CheckKind<Params> = {
     for (const a of actions) if (!KNOWN.has(a)) throw new CheckParamError(`unknown action ${a}`);
     return { container: stringParam(raw.container, "container"), actions };
   },
-  async run({ docker }, p) {
-    const events = await pastEvents(docker, { type: ["container"], container: [p.container] });
+  async run({ docker, since }, p) {
+    const events = await pastEvents(docker, { type: ["container"], container: [p.container] }, since);
     if (events.length === 0) {
       return { passed: false, attempted: false, message: msg(`No container named ${p.container} yet.`, `还没有名为 ${p.container} 的容器。`) };
     }

@@ -1,6 +1,6 @@
 // No exited containers are left, after the learner removed at least a few.
 import { pastEvents } from "./daemonEvents.ts";
-import { CheckParamError, msg, type CheckKind } from "./types.ts";
+import { CheckParamError, LESSON_SETUP_LABEL, msg, type CheckKind } from "./types.ts";
 
 interface Params {
   minRemoved: number;
@@ -14,9 +14,14 @@ export const containersCleaned: CheckKind<Params> = {
     if (!Number.isInteger(minRemoved) || (minRemoved as number) < 1) throw new CheckParamError("minRemoved must be a whole number above 0");
     return { minRemoved: minRemoved as number };
   },
-  async run({ docker }, p) {
-    const exited = await docker.listContainers({ all: true, filters: { status: ["exited", "created", "dead"] } });
-    const removed = (await pastEvents(docker, { type: ["container"], event: ["destroy"] })).length;
+  async run({ docker, since }, p) {
+    const exited = (await docker.listContainers({ all: true, filters: { status: ["exited", "created", "dead"] } })).filter(
+      (c) => !c.Labels?.[LESSON_SETUP_LABEL],
+    );
+    // Removals the learner made since the lesson was opened; the lesson's own containers are not theirs.
+    const removed = (await pastEvents(docker, { type: ["container"], event: ["destroy"] }, since)).filter(
+      (e) => !e.Actor.Attributes?.[LESSON_SETUP_LABEL],
+    ).length;
     if (exited.length > 0) {
       const names = exited.map((c) => c.Names[0]?.slice(1)).slice(0, 5).join(", ");
       return {

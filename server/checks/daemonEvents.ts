@@ -11,11 +11,13 @@ export interface DaemonEvent {
   timeNano: number;
 }
 
-export async function pastEvents(docker: Docker, filters: Record<string, string[]>): Promise<DaemonEvent[]> {
+/** The daemon's remembered events matching `filters`, from `sinceMs` (ms since the epoch) on. */
+export async function pastEvents(docker: Docker, filters: Record<string, string[]>, sinceMs = 0): Promise<DaemonEvent[]> {
   // `until` = now, to the millisecond: a whole second ahead would make the daemon hold the
   // stream open until then, and every check that reads history would take that long.
   const until = (Date.now() / 1000).toFixed(3);
-  const stream = (await docker.getEvents({ since: 0, until, filters } as object)) as unknown as Readable;
+  const since = (sinceMs / 1000).toFixed(3);
+  const stream = (await docker.getEvents({ since, until, filters } as object)) as unknown as Readable;
   let text = "";
   for await (const chunk of stream) text += (chunk as Buffer).toString();
   return text
@@ -23,7 +25,8 @@ export async function pastEvents(docker: Docker, filters: Record<string, string[
     .filter((l) => l.trim())
     .flatMap((l) => {
       try {
-        return [JSON.parse(l) as DaemonEvent];
+        const e = JSON.parse(l) as DaemonEvent;
+        return e.timeNano >= sinceMs * 1e6 ? [e] : [];
       } catch {
         return [];
       }

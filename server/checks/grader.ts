@@ -28,6 +28,15 @@ interface Watch {
   retry: NodeJS.Timeout | undefined;
 }
 
+interface LearnerState {
+  stored: Map<string, ExerciseRecord>;
+  answers: Map<string, unknown>;
+  /** When the learner first opened each lesson. */
+  opened: Map<string, number>;
+  /** When a teacher reset each reset exercise. */
+  resets: Map<string, number>;
+}
+
 export type UpdateListener = (learnerId: string, record: ExerciseRecord) => void;
 /** Whether the learner's results are being saved (false: the store's disk is full). */
 export type SavingListener = (learnerId: string, saving: boolean) => void;
@@ -128,6 +137,42 @@ export class Grader {
     if (w.retry) clearTimeout(w.retry);
   }
 
+  /**
+   * The learner's page has a lesson open: its exercises count from the first time. Checks
+   * run now, so an exercise already done since then turns green.
+   */
+  openLesson(learnerId: string, lessonId: string): void {
+    if (!this.lessons.get(lessonId)) return;
+    try {
+      this.store.openLesson(learnerId, lessonId, Date.now());
+    } catch (err) {
+      if (!(err instanceof StoreWriteError)) throw err;
+      this.log.error(`lesson ${lessonId} opened by learner ${learnerId} not saved: ${err.message}`);
+    }
+    this.schedule(learnerId, "all");
+  }
+
+  /**
+   * A teacher resets an exercise: its result and answer go, and only what the learner does
+   * from now on counts for it. The learner's page hears it is pending again.
+   */
+  resetExercise(learnerId: string, exerciseId: string): ExerciseRecord | undefined {
+    const ex = this.lessons.exercise(exerciseId);
+    if (!ex) return undefined;
+    const now = Date.now();
+    this.store.resetExercise(learnerId, exerciseId, now);
+    const rec: ExerciseRecord = {
+      exerciseId,
+      status: "pending",
+      message: msg("Your teacher reset this exercise: do it again.", "老师重置了这个练习：请再做一遍。"),
+      updatedAt: now,
+      attempts: 0,
+    };
+    for (const l of this.listeners) l(learnerId, rec);
+    this.schedule(learnerId, "all");
+    return rec;
+  }
+
   /** The "Check" button: re-run every check of this learner now. */
   async checkNow(learnerId: string): Promise<void> {
     const w = this.watches.get(learnerId);
@@ -141,7 +186,7 @@ export class Grader {
     const w = this.watches.get(learnerId);
     const ex = this.lessons.exercise(exerciseId);
     if (!w || !ex) return;
-    await this.runOne(learnerId, w, ex, true, this.store.forLearner(learnerId), this.store.answers(learnerId));
+    await this.runOne(learnerId, w, ex, true, this.learnerState(learnerId));
   }
 
   /** How many boxes are being watched (for leak counts). */
@@ -184,13 +229,22 @@ export class Grader {
     return w.running;
   }
 
+  /** What the checks of one learner need from the store, read once per run. */
+  private learnerState(learnerId: string): LearnerState {
+    return {
+      stored: this.store.forLearner(learnerId),
+      answers: this.store.answers(learnerId),
+      opened: this.store.lessonsOpened(learnerId),
+      resets: this.store.resets(learnerId),
+    };
+  }
+
   private async runExercises(learnerId: string, w: Watch, due: Set<EventType> | "all", byLearner: boolean): Promise<void> {
-    const stored = this.store.forLearner(learnerId);
-    const answers = this.store.answers(learnerId);
+    const state = this.learnerState(learnerId);
     for (const ex of this.lessons.exercises()) {
       if (this.disposed || this.watches.get(learnerId) !== w) return;
       if (due !== "all" && !ex.check.kind.triggers.some((t) => due.has(t))) continue;
-      await this.runOne(learnerId, w, ex, byLearner, stored, answers);
+      await this.runOne(learnerId, w, ex, byLearner, state);
     }
   }
 
@@ -199,12 +253,16 @@ export class Grader {
     w: Watch,
     ex: Exercise,
     byLearner: boolean,
-    stored: Map<string, ExerciseRecord>,
-    answers: Map<string, unknown>,
+    { stored, answers, opened, resets }: LearnerState,
   ): Promise<void> {
     if (stored.get(ex.id)?.status === "passed") return;
+    // Only lessons the learner has opened are checked, and only what they did since (or
+    // since a teacher reset the exercise): nothing passes before the learner gets to it.
+    const openedAt = opened.get(ex.lessonId);
+    if (openedAt === undefined) return;
+    const since = Math.max(openedAt, resets.get(ex.id) ?? 0);
     const answer = ex.answerForm ? answers.get(ex.id) : undefined;
-    const result = await runCheck(ex, w.watcher.docker, { ...this.contextFor(w.box), answer });
+    const result = await runCheck(ex, w.watcher.docker, { ...this.contextFor(w.box), answer, since });
     if (this.disposed || this.watches.get(learnerId) !== w) return;
     const previous = stored.get(ex.id);
     // "failed" means the learner tried and got it wrong; nothing tried yet stays "pending".

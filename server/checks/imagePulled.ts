@@ -22,7 +22,7 @@ export const imagePulled: CheckKind<Params> = {
     if (!/^!?[\w][\w.-]*$/.test(tag)) throw new CheckParamError(`tag ${tag} is not a tag`);
     return { repository, tag };
   },
-  async run({ docker }, p) {
+  async run({ docker, since }, p) {
     const wantTag = (t: string) => (p.tag.startsWith("!") ? t !== p.tag.slice(1) : t === p.tag);
     const shown = p.tag.startsWith("!") ? `${p.repository}:<a tag other than ${p.tag.slice(1)}>` : `${p.repository}:${p.tag}`;
     // Every local tag of the repository that the exercise accepts, with its image.
@@ -41,16 +41,31 @@ export const imagePulled: CheckKind<Params> = {
     // The daemon keeps digests per repository, not per tag: a `docker tag busybox busybox:x`
     // after a pull has them too. So a tag counts as pulled when its image has the
     // repository's digest and no `docker tag` made that name after its last pull.
-    const events = await pastEvents(docker, { type: ["image"] });
+    // In Shiplab only a pull since the lesson was opened counts (not one from before, nor the
+    // lesson's own set-up, which pulls by digest and so never makes a tag).
+    const events = await pastEvents(docker, { type: ["image"] }, since);
     const names = digestNames(p.repository);
     const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
+    let pulledBefore: string | undefined;
     for (const { ref, image } of candidates) {
       const hasDigest = (image.RepoDigests ?? []).some((d) => names.includes(d.slice(0, d.indexOf("@"))));
       const lastPull = Math.max(0, ...events.filter((e) => e.Action === "pull" && sameRef(e.Actor.ID, ref)).map((e) => e.timeNano));
       const lastTag = Math.max(0, ...events.filter((e) => e.Action === "tag" && sameRef(e.Actor.Attributes?.name, ref)).map((e) => e.timeNano));
-      if (hasDigest && lastTag <= lastPull) {
+      if (hasDigest && lastTag <= lastPull && (since === undefined || lastPull > 0)) {
         return { passed: true, message: msg(`${ref} was pulled from a registry.`, `${ref} 是从镜像仓库拉取的。`) };
       }
+      // Pulled, but before this exercise began to count (its lesson opened, or a reset).
+      if (hasDigest && since !== undefined && lastPull === 0 && lastTag === 0) pulledBefore ??= ref;
+    }
+    if (pulledBefore) {
+      return {
+        passed: false,
+        attempted: false,
+        message: msg(
+          `${pulledBefore} was pulled before you started this exercise: pull it again now, with \`docker pull ${pulledBefore}\`.`,
+          `${pulledBefore} 是在开始这个练习之前拉取的：请现在用 \`docker pull ${pulledBefore}\` 再拉取一次。`,
+        ),
+      };
     }
     const ref = candidates[0].ref;
     return {

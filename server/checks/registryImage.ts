@@ -88,7 +88,7 @@ export const registryRepulled: CheckKind<Params> = {
   kind: "registry-repulled",
   triggers: ["image"],
   parse,
-  async run({ docker }, p) {
+  async run({ docker, since }, p) {
     const prefix = `${p.registryHost}/`;
     const withTag = (ref: string) => (/:[\w][\w.-]*$/.test(ref.slice(prefix.length)) ? ref : `${ref}:latest`);
     const named = (ref: string | undefined) => !!ref && ref.startsWith(prefix) && p.pattern.test(withTag(ref).slice(prefix.length));
@@ -98,7 +98,7 @@ export const registryRepulled: CheckKind<Params> = {
     let untagged = false;
     let deletedAt: number | undefined;
     let pulledBack: string | undefined;
-    for (const e of await pastEvents(docker, { type: ["image"] })) {
+    for (const e of await pastEvents(docker, { type: ["image"] }, since)) {
       if (e.Action === "tag" && named(e.Actor.Attributes?.name)) carried.add(e.Actor.ID);
       else if (e.Action === "untag" && carried.has(e.Actor.ID)) untagged = true;
       else if (e.Action === "delete" && carried.has(e.Actor.ID)) deletedAt = e.timeNano;

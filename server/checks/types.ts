@@ -30,6 +30,12 @@ export interface CheckContext {
   registryUrl?: string;
   /** Absent when grading a daemon that is not a Shiplab box. */
   box?: BoxProbe;
+  /**
+   * In Shiplab, when this exercise's work began to count (ms since the epoch): the learner
+   * opened its lesson, or a teacher reset it. Events before it were not done for this
+   * exercise. Absent (the grade command): everything the daemon remembers counts.
+   */
+  since?: number;
 }
 
 /** How the page asks for an answer, for answer-type kinds. */

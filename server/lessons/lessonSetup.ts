@@ -1,6 +1,7 @@
 // A lesson's setup: containers it starts in the learner's box when the lesson is opened
 // (e.g. one that prints a secret into its logs). Idempotent: a container already there is
-// left alone; a missing image is pulled from the lab registry first.
+// left alone; a missing image is pulled from the lab registry first, by digest when
+// `byDigest` is given, so the set-up never makes a tag an exercise would count.
 import type Docker from "dockerode";
 import { LESSON_SETUP_LABEL } from "../checks/types.ts";
 import { followProgress } from "../docker/progress.ts";
@@ -16,7 +17,12 @@ async function exists(docker: Docker, ref: { inspect(): Promise<unknown> }): Pro
   }
 }
 
-export async function ensureLessonSetup(docker: Docker, lessonId: string, setup: readonly SetupContainer[]): Promise<void> {
+export async function ensureLessonSetup(
+  docker: Docker,
+  lessonId: string,
+  setup: readonly SetupContainer[],
+  byDigest?: (image: string) => Promise<string>,
+): Promise<void> {
   for (const s of setup) {
     const container = docker.getContainer(s.container);
     if (await exists(docker, container)) {
@@ -24,10 +30,12 @@ export async function ensureLessonSetup(docker: Docker, lessonId: string, setup:
       if (!info.State.Running) await container.start();
       continue;
     }
-    if (!(await exists(docker, docker.getImage(s.image)))) {
-      await followProgress(docker, await docker.pull(s.image));
+    let image = s.image;
+    if (!(await exists(docker, docker.getImage(image)))) {
+      if (byDigest) image = await byDigest(image);
+      await followProgress(docker, await docker.pull(image));
     }
-    const created = await docker.createContainer({ name: s.container, Image: s.image, Cmd: s.cmd, Labels: { [LESSON_SETUP_LABEL]: lessonId } });
+    const created = await docker.createContainer({ name: s.container, Image: image, Cmd: s.cmd, Labels: { [LESSON_SETUP_LABEL]: lessonId } });
     await created.start();
   }
 }

@@ -49,6 +49,14 @@ export interface ProgressStore {
   /** The learner's last submitted answer per exercise (answer-type exercises). */
   answers(learnerId: string): Map<string, unknown>;
   saveAnswer(learnerId: string, exerciseId: string, answer: unknown): void;
+  /** Notes that the learner opened a lesson (the first time counts); returns when that was. */
+  openLesson(learnerId: string, lessonId: string, at: number): number;
+  /** When the learner first opened each lesson they opened. */
+  lessonsOpened(learnerId: string): Map<string, number>;
+  /** Forgets an exercise's result and answer; only work after `at` counts for it now. */
+  resetExercise(learnerId: string, exerciseId: string, at: number): void;
+  /** When each reset exercise of the learner was reset. */
+  resets(learnerId: string): Map<string, number>;
   dispose(): void;
 }
 
@@ -116,6 +124,37 @@ export class SqliteProgressStore implements ProgressStore {
         )
         .run(learnerId, exerciseId, JSON.stringify(answer), Date.now()),
     );
+  }
+
+  openLesson(learnerId: string, lessonId: string, at: number): number {
+    const db = this.open;
+    return writing(() => {
+      db.prepare("INSERT INTO lesson_opens (learner, lesson, opened_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(learnerId, lessonId, at);
+      return (db.prepare("SELECT opened_at FROM lesson_opens WHERE learner = ? AND lesson = ?").get(learnerId, lessonId) as { opened_at: number }).opened_at;
+    });
+  }
+
+  lessonsOpened(learnerId: string): Map<string, number> {
+    const rows = this.open.prepare("SELECT lesson, opened_at FROM lesson_opens WHERE learner = ?").all(learnerId) as { lesson: string; opened_at: number }[];
+    return new Map(rows.map((r) => [r.lesson, r.opened_at]));
+  }
+
+  resetExercise(learnerId: string, exerciseId: string, at: number): void {
+    const db = this.open;
+    writing(() =>
+      db.transaction(() => {
+        db.prepare("DELETE FROM progress WHERE learner = ? AND exercise = ?").run(learnerId, exerciseId);
+        db.prepare("DELETE FROM answers WHERE learner = ? AND exercise = ?").run(learnerId, exerciseId);
+        db.prepare(
+          "INSERT INTO exercise_resets (learner, exercise, reset_at) VALUES (?, ?, ?) ON CONFLICT (learner, exercise) DO UPDATE SET reset_at = excluded.reset_at",
+        ).run(learnerId, exerciseId, at);
+      })(),
+    );
+  }
+
+  resets(learnerId: string): Map<string, number> {
+    const rows = this.open.prepare("SELECT exercise, reset_at FROM exercise_resets WHERE learner = ?").all(learnerId) as { exercise: string; reset_at: number }[];
+    return new Map(rows.map((r) => [r.exercise, r.reset_at]));
   }
 
   dispose(): void {

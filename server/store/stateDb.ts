@@ -54,6 +54,20 @@ export const MIGRATIONS: readonly string[] = [
    );
    CREATE UNIQUE INDEX class_members_name ON class_members (class_code, lower(display_name));
    ALTER TABLE progress ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;`,
+  // 4: when each learner first opened each lesson, and when a teacher reset an exercise:
+  // only what a learner did after that counts for the lesson's exercises.
+  `CREATE TABLE lesson_opens (
+     learner TEXT NOT NULL,
+     lesson TEXT NOT NULL,
+     opened_at INTEGER NOT NULL,
+     PRIMARY KEY (learner, lesson)
+   );
+   CREATE TABLE exercise_resets (
+     learner TEXT NOT NULL,
+     exercise TEXT NOT NULL,
+     reset_at INTEGER NOT NULL,
+     PRIMARY KEY (learner, exercise)
+   );`,
 ];
 
 /** Brings a database up to the last migration; returns the version it is at now. */

@@ -121,6 +121,11 @@ export class Classes {
     return c.endedAt === null && (c.endsAt === null || c.endsAt > this.now());
   }
 
+  /** The exercises of a class's lessons, in course order. */
+  exerciseIds(cls: ClassRecord): string[] {
+    return cls.lessons.flatMap((id) => (this.lessons.get(id)?.exercises ?? []).map((e) => e.id));
+  }
+
   memberIds(code: string): string[] {
     return this.store.members(code).map((m) => m.learnerId);
   }

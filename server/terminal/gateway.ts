@@ -34,6 +34,8 @@ export interface GatewayDeps {
   allowedOrigins: string[];
   /** Where box states and opened lessons are announced (the teacher's dashboard). */
   events?: LabEvents;
+  /** A lab registry image by digest, for lesson set-ups (see lessonSetup.ts). */
+  byDigest?: (image: string) => Promise<string>;
 }
 
 type LearnerSocket = Socket<ClientToServer, ServerToClient, Record<string, never>, { learnerId: string; lang: Lang }>;
@@ -118,7 +120,10 @@ export class TerminalGateway {
     mine.add(socket);
     for (const rec of this.d.grader.records(learnerId).values()) socket.emit("exercise", localize(rec, lang));
     const lessonId = socket.handshake.query.lesson;
-    if (typeof lessonId === "string" && this.d.lessons.get(lessonId)) this.d.events?.emit({ type: "lesson", learnerId, lessonId });
+    if (typeof lessonId === "string" && this.d.lessons.get(lessonId)) {
+      this.d.grader.openLesson(learnerId, lessonId);
+      this.d.events?.emit({ type: "lesson", learnerId, lessonId });
+    }
     if (!this.d.grader.saving(learnerId)) socket.emit("progress:saving", { saving: false, message: BOX_MESSAGES.progressUnsaved[lang] });
 
     let terminal: TerminalSession | undefined;
@@ -267,7 +272,7 @@ export class TerminalGateway {
   private setUpLesson(learnerId: string, box: Box, lessonId: unknown): void {
     const lesson = typeof lessonId === "string" ? this.d.lessons.get(lessonId) : undefined;
     if (!lesson?.setup.length) return;
-    ensureLessonSetup(this.d.sandbox.daemonOf(box), lesson.id, lesson.setup).catch((err: Error) => {
+    ensureLessonSetup(this.d.sandbox.daemonOf(box), lesson.id, lesson.setup, this.d.byDigest).catch((err: Error) => {
       this.d.log.warn(`setting up lesson ${lesson.id} for learner ${learnerId}: ${err.message}`);
       this.tell(learnerId, "error", BOX_MESSAGES.setupFailed(err.message));
     });

@@ -23,6 +23,7 @@ export interface AppDeps {
   classes: Classes;
   onClassEnded?: (code: string) => void;
   resetBox?: (learnerId: string) => Promise<boolean>;
+  resetExercise?: (learnerId: string, exerciseId: string) => void;
   log: Logger;
   clientDir: string;
 }
@@ -45,7 +46,7 @@ export function createApp(d: AppDeps): express.Express {
   });
   app.use(lessonRoutes(d.lessons, d.store));
   app.use(teachRoutes(d.teachers, d.teacherSessions));
-  app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded, resetBox: d.resetBox }));
+  app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded, resetBox: d.resetBox, resetExercise: d.resetExercise }));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const servePage = (name: "index.html" | "teach.html") => (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, name);

@@ -19,6 +19,8 @@ export interface ClassRouteDeps {
   onClassEnded?: (code: string) => void;
   /** Removes a learner's box (a teacher's reset); their next keystroke or reload gets a fresh one. */
   resetBox?: (learnerId: string) => Promise<boolean>;
+  /** Forgets a learner's result for one exercise; only what they do from now on counts. */
+  resetExercise?: (learnerId: string, exerciseId: string) => void;
 }
 
 const codeOf = (req: Request) => String(req.params.code);
@@ -62,14 +64,29 @@ export function classRoutes(d: ClassRouteDeps): Router {
     res.json(c);
   });
 
-  r.post("/api/teach/classes/:code/learners/:learnerId/reset-box", teacher, async (req, res) => {
+  /** The learner of the request's path, once they are known to be in the teacher's class. */
+  const learnerOfClass = (req: Request, res: express.Response) => {
     const learnerId = String(req.params.learnerId);
-    answering(req, () => {
-      const cls = d.classes.ownedBy(teacherOf(res), codeOf(req));
-      if (d.classes.membership(learnerId)?.class.code !== cls.code) throw new ClassError(404, { en: "There is no such learner in this class.", "zh-CN": "这个班级里没有这位学员。" });
+    const cls = answering(req, () => {
+      const c = d.classes.ownedBy(teacherOf(res), codeOf(req));
+      if (d.classes.membership(learnerId)?.class.code !== c.code) throw new ClassError(404, { en: "There is no such learner in this class.", "zh-CN": "这个班级里没有这位学员。" });
+      return c;
     });
+    return { learnerId, cls };
+  };
+
+  r.post("/api/teach/classes/:code/learners/:learnerId/reset-box", teacher, async (req, res) => {
+    const { learnerId } = learnerOfClass(req, res);
     const removed = (await d.resetBox?.(learnerId)) ?? false;
     res.json({ removed });
+  });
+
+  r.post("/api/teach/classes/:code/learners/:learnerId/exercises/:exerciseId/reset", teacher, (req, res) => {
+    const { learnerId, cls } = learnerOfClass(req, res);
+    const exerciseId = String(req.params.exerciseId);
+    if (!d.classes.exerciseIds(cls).includes(exerciseId)) throw new HttpError(404, `The class has no exercise ${exerciseId.slice(0, 60)}.`);
+    d.resetExercise?.(learnerId, exerciseId);
+    res.json({ reset: exerciseId });
   });
 
   r.get("/api/teach/classes/:code/export", teacher, (req, res) => {

@@ -61,7 +61,7 @@ it("survives SIGKILL mid-lesson: box adopted, terminal back, progress and answer
   const url = `http://127.0.0.1:${port}`;
   server = await startServer(port);
 
-  const learner = await openSocketLearner(url);
+  const learner = await openSocketLearner(url, { lesson: "images" });
   learners.push(learner);
   const pulled = learner.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull" && u.status === "passed", 60_000);
   learner.socket.emit("term:input", "docker pull -q busybox\r");

@@ -58,7 +58,7 @@ it("shows a class live: students joining, their boxes, and an exercise passing a
   for (const name of names) {
     const cookie = cookieOf(await fetch(`${lab.url}/`), "shiplab_learner")!;
     expect((await postJson("/api/join", { code, name }, cookie)).status).toBe(201);
-    learners.push(await openSocketLearner(lab.url, { cookie }));
+    learners.push(await openSocketLearner(lab.url, { cookie, lesson: "images" }));
   }
   const latest = (name: string) => rows.filter((r) => r.row.displayName === name).at(-1)?.row;
   await until(async () => names.every((n) => latest(n)?.box === "ready"), 30_000, "every student's box ready on the dashboard");

@@ -34,6 +34,7 @@ it("marks hello-docker passed from the box daemon's events, keeps it across a ne
   grader.onUpdate((id, rec) => id === learner && updates.push(rec));
   try {
     grader.watch(learner, box);
+    grader.openLesson(learner, "images");
     const built = await sh(
       box.container,
       `mkdir -p h && cd h && printf '#include <stdio.h>\\nint main(void){puts("hello docker from grader");return 0;}\\n' > hello.c &&
@@ -70,6 +71,7 @@ it("reports a failing attempt as failed, with the reason, only after the learner
   grader.onUpdate((id, rec) => id === learner && updates.push(rec));
   try {
     grader.watch(learner, box);
+    grader.openLesson(learner, "images");
     await until(async () => updates.find((u) => u.exerciseId === "images.build-hello"), 10_000, "the first check");
     expect(updates.find((u) => u.exerciseId === "images.build-hello")?.status).toBe("pending");
 

@@ -16,8 +16,11 @@ export interface SocketLearner {
   close(): void;
 }
 
-/** Opens a learner's socket; `cookie` reuses a learner (the same person reconnecting). */
-export async function openSocketLearner(url: string, opts: { cookie?: string; timeoutMs?: number } = {}): Promise<SocketLearner> {
+/**
+ * Opens a learner's socket; `cookie` reuses a learner (the same person reconnecting);
+ * `lesson` is the lesson the page has open (its exercises are checked only once opened).
+ */
+export async function openSocketLearner(url: string, opts: { cookie?: string; timeoutMs?: number; lesson?: string } = {}): Promise<SocketLearner> {
   const timeoutMs = opts.timeoutMs ?? 60_000;
   let cookie = opts.cookie;
   if (!cookie) {
@@ -26,7 +29,7 @@ export async function openSocketLearner(url: string, opts: { cookie?: string; ti
     if (!cookie) throw new Error("the page set no learner cookie");
   }
   // forceNew: each learner its own connection, with its own cookie.
-  const socket: Socket = io(url, { transports: ["websocket"], extraHeaders: { cookie, origin: url }, query: { lang: "en" }, forceNew: true });
+  const socket: Socket = io(url, { transports: ["websocket"], extraHeaders: { cookie, origin: url }, query: { lang: "en", ...(opts.lesson ? { lesson: opts.lesson } : {}) }, forceNew: true });
   const received: { event: string; payload: unknown }[] = [];
   socket.onAny((event: string, payload: unknown) => received.push({ event, payload }));
   let output = "";

@@ -115,3 +115,36 @@ describe("SqliteProgressStore", () => {
     expect(() => store.record("a", rec("x.y", "passed", "ok"))).toThrow("the progress store is closed");
   });
 });
+
+describe("lessons opened and exercises reset", () => {
+  let dir: string;
+  let store: SqliteProgressStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "shiplab-opens-"));
+    store = SqliteProgressStore.open(path.join(dir, "p.sqlite"));
+  });
+  afterEach(() => {
+    store.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("keeps the first time a lesson was opened", () => {
+    expect(store.openLesson("a", "images", 100)).toBe(100);
+    expect(store.openLesson("a", "images", 200)).toBe(100);
+    store.openLesson("a", "containers", 300);
+    expect(store.lessonsOpened("a")).toEqual(new Map([["images", 100], ["containers", 300]]));
+    expect(store.lessonsOpened("b").size).toBe(0);
+  });
+
+  it("forgets an exercise's result and answer on reset, and remembers when", () => {
+    store.record("a", rec("images.pull", "passed", "done"));
+    store.saveAnswer("a", "images.layers", 3);
+    store.resetExercise("a", "images.pull", 500);
+    store.resetExercise("a", "images.layers", 600);
+    expect(store.forLearner("a").has("images.pull")).toBe(false);
+    expect(store.answers("a").has("images.layers")).toBe(false);
+    expect(store.resets("a")).toEqual(new Map([["images.pull", 500], ["images.layers", 600]]));
+    store.resetExercise("a", "images.pull", 700);
+    expect(store.resets("a").get("images.pull")).toBe(700);
+  });
+});

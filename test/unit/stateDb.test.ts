@@ -21,7 +21,7 @@ it("makes a new file at the last version, in WAL mode", () => {
   const db = openStateDb(file);
   expect(db.pragma("user_version", { simple: true })).toBe(MIGRATIONS.length);
   expect(db.pragma("journal_mode", { simple: true })).toBe("wal");
-  expect(tables(db)).toEqual(["answers", "class_members", "classes", "progress", "teachers"]);
+  expect(tables(db)).toEqual(["answers", "class_members", "classes", "exercise_resets", "lesson_opens", "progress", "teachers"]);
   db.close();
 });
 

@@ -1,0 +1,80 @@
+// Only what the learner really did counts, on a real box and daemon: a lesson's set-up
+// (which pulls busybox) passes nothing; work done before a lesson was opened does not
+// count for its exercises; a teacher's reset makes an exercise count afresh.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Config } from "../../server/config.ts";
+import type { Shiplab } from "../../server/main.ts";
+import type { ExerciseUpdate } from "../../server/protocol.ts";
+import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
+import { sh, startTestLab, stopTestLab, until } from "../support/testHost.ts";
+
+let lab: Shiplab;
+let config: Readonly<Config>;
+const sockets: SocketLearner[] = [];
+
+beforeAll(async () => {
+  ({ lab, config } = await startTestLab({ warmPool: 0 }));
+});
+afterAll(async () => {
+  for (const s of sockets) s.close();
+  await stopTestLab(lab, config);
+});
+
+const learnerIdOf = (cookie: string) => decodeURIComponent(cookie.slice(cookie.indexOf("=") + 1)).split(".")[0];
+const latest = (l: SocketLearner, id: string) =>
+  l.received
+    .filter((r) => r.event === "exercise" && (r.payload as ExerciseUpdate).id === id)
+    .map((r) => r.payload as ExerciseUpdate)
+    .at(-1);
+
+it("counts neither a lesson's set-up nor work before the lesson was opened, and counts afresh after a reset", async () => {
+  // The containers lesson first: its set-up pulls busybox (by digest) and starts secret-keeper.
+  const containers = await openSocketLearner(lab.url, { lesson: "containers" });
+  sockets.push(containers);
+  const learnerId = learnerIdOf(containers.cookie);
+  const box = lab.sandbox.boxOf(learnerId)!;
+  await until(async () => (await sh(box.container, "docker ps --format '{{.Names}}'")).out.includes("secret-keeper"), 60_000, "the lesson's set-up");
+  const tags = await sh(box.container, "docker images --format '{{.Repository}}:{{.Tag}}'");
+  expect(tags.out).not.toContain("busybox:latest");
+
+  // Work for the images lesson, before it is opened.
+  expect((await sh(box.container, "docker pull -q busybox:1.35")).code).toBe(0);
+
+  // Now the images lesson opens: neither the set-up's pull nor the early one counts.
+  const images = await openSocketLearner(lab.url, { cookie: containers.cookie, lesson: "images" });
+  sockets.push(images);
+  const early = await until(async () => latest(images, "images.pull-tag"), 30_000, "images.pull-tag checked");
+  expect(early.status).toBe("pending");
+  expect(early.message).toMatch(/pulled before you started this exercise/);
+  expect(latest(images, "images.pull")?.status).toBe("pending");
+
+  // Done now, it counts.
+  const tagPassed = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull-tag" && u.status === "passed", 60_000);
+  const pullPassed = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull" && u.status === "passed", 60_000);
+  expect((await sh(box.container, "docker pull -q busybox:1.35 && docker pull -q busybox")).code).toBe(0);
+  await tagPassed;
+  await pullPassed;
+
+  // A teacher resets images.pull: it is pending again, and the earlier pull no longer counts.
+  const code = lab.classes.create("teacher", { name: "Reset class", lessons: ["images"] }).code;
+  lab.classes.join(code, learnerId, "Ada");
+  const login = await fetch(`${lab.url}/api/teach/login`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "teacher", password: lab.firstTeacher!.generatedPassword }),
+  });
+  const teacher = login.headers.getSetCookie()[0].split(";")[0];
+  const pendingAgain = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull" && u.status === "pending", 10_000);
+  const reset = await fetch(`${lab.url}/api/teach/classes/${code}/learners/${learnerId}/exercises/images.pull/reset`, { method: "POST", headers: { cookie: teacher } });
+  expect(reset.status).toBe(200);
+  await pendingAgain;
+  await until(async () => latest(images, "images.pull")?.message.match(/pulled before you started/), 30_000, "the old pull judged");
+  expect(latest(images, "images.pull")?.status).toBe("pending");
+  const passedAgain = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull" && u.status === "passed", 60_000);
+  expect((await sh(box.container, "docker pull -q busybox")).code).toBe(0);
+  await passedAgain;
+
+  // Another class's exercise cannot be reset through this class.
+  const other = await fetch(`${lab.url}/api/teach/classes/${code}/learners/${learnerId}/exercises/containers.logs/reset`, { method: "POST", headers: { cookie: teacher } });
+  expect(other.status).toBe(404);
+});
