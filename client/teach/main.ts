@@ -15,6 +15,7 @@ import type {
   WatchAck,
 } from "../../server/protocol.ts";
 import { detectLang } from "../i18n.ts";
+import { qrSvg } from "./qr.ts";
 import { DEFAULT_STUCK, isStuck, visibleRows, type SortBy, type StuckRule } from "./rows.ts";
 import { applyTeachTranslations, setTeachLang, tt } from "./strings.ts";
 
@@ -300,6 +301,7 @@ async function showDashboard(teacher: string): Promise<void> {
         { class: "join" },
         el("div", {}, el("span", { class: "muted" }, tt("class.code")), el("strong", { class: "code", "data-testid": "join-code" }, s.class.code)),
         el("div", {}, el("span", { class: "muted" }, tt("class.link")), el("a", { href: joinUrl, "data-testid": "join-link" }, joinUrl)),
+        el("div", { class: "qr", "data-testid": "join-qr" }, qrSvg(joinUrl, tt("class.qr"))),
       ),
       el("div", { class: "actions" }, exportLink("csv", "class.exportCsv"), exportLink("json", "class.exportJson"), end),
       el(

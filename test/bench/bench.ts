@@ -252,6 +252,12 @@ try {
     const p50 = percentile(xs, 0.5);
     report(`neighbour echo, ${name === "quiet" ? "quiet" : `next to a ${name}`}`, `p50 ${p50.toFixed(1)} ms, p95 ${percentile(xs, 0.95).toFixed(1)} ms (n=${xs.length})${name === "quiet" ? "" : `, ${(p50 / quiet50).toFixed(2)}× quiet`}`);
   }
+  const { classroomFigures } = await import("./classroom.ts");
+  const c = await classroomFigures();
+  const p95 = (xs: number[]) => percentile(xs, 0.95).toFixed(0);
+  report(`dashboard: docker pull → row shown (${c.students} students)`, `${fmt(c.commandToDashboard)}, p95 ${p95(c.commandToDashboard)} ms`);
+  report("dashboard: student's page → teacher's row", `${fmt(c.studentToDashboard)}, p95 ${p95(c.studentToDashboard)} ms`);
+  report("server memory per teacher page (watching)", `${c.rssPerTeacherMiB.toFixed(2)} MiB (RSS growth over ${c.teacherPages} pages)`);
   const s = await startTimes();
   report("npm start, registry empty (engine, box image as found)", `${(s.first / 1000).toFixed(1)} s`);
   report("npm start, second run", `${(s.second / 1000).toFixed(1)} s`);

@@ -2,13 +2,22 @@
 // a browser context of their own, join with the code and a name, and work in their real
 // boxes. The teacher's grid changes as they go, without a reload; the stuck mark shows;
 // grades come out as CSV; a learner is refused the dashboard.
+import jsQRModule from "jsqr";
 import type { Browser, BrowserContext, Page } from "playwright-core";
+import { PNG } from "pngjs";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { launchBrowser, newLearnerContext } from "../support/browser.ts";
 import { LabPage } from "../support/labPage.ts";
 import { startTestLab, stopTestLab } from "../support/testHost.ts";
+
+// jsqr is CommonJS with an ES-style `default` in its types: take the function either way.
+const jsQR = ((jsQRModule as unknown as { default?: unknown }).default ?? jsQRModule) as unknown as (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+) => { data: string } | null;
 
 let lab: Shiplab;
 let config: Readonly<Config>;
@@ -60,6 +69,9 @@ it("a teacher watches three students live, sees who is stuck, and exports grades
   await teacher.getByTestId("new-class").getByRole("button", { name: "Create class" }).click();
   const code = (await teacher.getByTestId("join-code").textContent({ timeout: 10_000 }))!;
   expect(code).toMatch(/^[A-Z2-9]{6}$/);
+  // The QR code a teacher projects holds the join link, as a phone's camera reads it.
+  const shot = PNG.sync.read(await teacher.getByTestId("join-qr").screenshot());
+  expect(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data).toBe(`${lab.url}/join/${code}`);
   await teacher.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
   // Three students join, each in their own browser.

@@ -63,7 +63,7 @@ it("counts neither a lesson's set-up nor work before the lesson was opened, and 
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ name: "teacher", password: lab.firstTeacher!.generatedPassword }),
   });
-  const teacher = login.headers.getSetCookie()[0].split(";")[0];
+  const teacher = login.headers.getSetCookie().find((c) => c.startsWith("shiplab_teacher="))!.split(";")[0];
   const pendingAgain = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull" && u.status === "pending", 10_000);
   const reset = await fetch(`${lab.url}/api/teach/classes/${code}/learners/${learnerId}/exercises/images.pull/reset`, { method: "POST", headers: { cookie: teacher } });
   expect(reset.status).toBe(200);
