@@ -7,11 +7,9 @@ import { LessonCatalog } from "./lessons/catalog.ts";
 import { runLessonSolutions } from "./lessons/solutionRunner.ts";
 import { LESSONS_DIR } from "./paths.ts";
 import { consoleLogger } from "./log.ts";
-import { startShiplab, stateDbFile } from "./main.ts";
-import { openStateDb } from "./store/stateDb.ts";
-import { SqliteTeacherStore } from "./store/teacherStore.ts";
+import { startShiplab } from "./main.ts";
 import { exportCommand } from "./teach/exportCommand.ts";
-import { TeacherAccounts, TeacherError } from "./teach/teacherAccounts.ts";
+import { teacherCommand } from "./teach/teacherCommand.ts";
 import { provision } from "./provision/index.ts";
 import { stopLabEngine } from "./provision/labEngine.ts";
 import { buildServerImage } from "./provision/serverImage.ts";
@@ -75,29 +73,6 @@ function showFirstTeacher(first: { name: string; generatedPassword?: string }, u
       "",
     ].join("\n") + "\n",
   );
-}
-
-/** `shiplab teacher add|reset NAME`: prints the new password once. */
-async function teacherCommand(args: string[]): Promise<number> {
-  const [action, name] = args;
-  if ((action !== "add" && action !== "reset") || !name) {
-    process.stderr.write("usage: shiplab teacher add NAME | shiplab teacher reset NAME\n");
-    return 2;
-  }
-  const config = loadConfig();
-  const db = openStateDb(stateDbFile(config));
-  try {
-    const accounts = new TeacherAccounts(new SqliteTeacherStore(db));
-    const password = action === "add" ? await accounts.add(name) : await accounts.reset(name);
-    process.stdout.write(`${action === "add" ? "Teacher added" : "Password reset"}: ${name}\nOne-time password (shown only now): ${password}\n`);
-    return 0;
-  } catch (err) {
-    if (!(err instanceof TeacherError)) throw err;
-    process.stderr.write(`shiplab: ${err.message}\n`);
-    return 1;
-  } finally {
-    db.close();
-  }
 }
 
 async function main(command: string | undefined): Promise<void> {

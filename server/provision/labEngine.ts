@@ -18,6 +18,7 @@ import { isMounted, run } from "../host/run.ts";
 import type { Logger } from "../log.ts";
 import { ensureQuotas, repairQuotas } from "./engineQuotas.ts";
 import { SetupError } from "./setupError.ts";
+import { isRunning } from "../host/processes.ts";
 
 export interface LabEngine {
   docker: Docker;
@@ -174,16 +175,6 @@ function engineAlive(p: LabEnginePaths): number | undefined {
   }
 }
 
-/** True while `pid` runs (a zombie, exited but not yet reaped, has stopped). */
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Stops Shiplab's engine and unmounts its disk (SHIPLAB_ON_STOP=remove, as in Shiplab's
  * container, where nothing outlives the server). Remove the boxes first: with
@@ -196,7 +187,7 @@ export async function stopLabEngine(stateDir: string, log: Logger, timeoutMs = 6
     const done = log.step(`stopping Shiplab's Docker Engine (pid ${pid})`);
     process.kill(pid, "SIGTERM");
     const deadline = Date.now() + timeoutMs;
-    while (running(pid)) {
+    while (isRunning(pid)) {
       if (Date.now() > deadline) {
         log.warn(`Shiplab's engine did not stop within ${timeoutMs / 1000} s; killing it (its log: ${p.log})`);
         process.kill(pid, "SIGKILL");

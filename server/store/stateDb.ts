@@ -85,6 +85,9 @@ export function migrate(db: Database.Database, migrations: readonly string[] = M
   return migrations.length;
 }
 
+/** The state database's file (the first Shiplab's name, kept so progress carries over). */
+export const stateDbFile = (stateDir: string, instance: string): string => path.join(stateDir, `progress-${instance}.sqlite`);
+
 export function openStateDb(file: string): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);

@@ -9,7 +9,6 @@ import type { DashboardRow, DashboardSnapshot, Lang, LearnerBoxState, ServerToTe
 import { LANGS } from "../protocol.ts";
 import { originAllowed } from "../terminal/gateway.ts";
 import type { TerminalWatcher } from "../terminal/terminalSession.ts";
-import type { TeacherSessions } from "../web/teacherSessions.ts";
 import { msg } from "../checks/types.ts";
 import { ClassError, type Classes, type GridRow } from "./classes.ts";
 
@@ -28,10 +27,15 @@ export interface TerminalsToWatch {
   watchTerminal(learnerId: string, watcher: TerminalWatcher): { replay: string; stop: () => void } | undefined;
 }
 
+/** Who the teacher of a request is, from its Cookie header (the web side's teacher sessions). */
+export interface TeacherOfCookie {
+  fromCookieHeader(header: string | undefined): string | undefined;
+}
+
 export interface DashboardLiveDeps {
   io: Server;
   terminals: TerminalsToWatch;
-  teacherSessions: TeacherSessions;
+  teacherSessions: TeacherOfCookie;
   classes: Classes;
   events: LabEvents;
   allowedOrigins: string[];

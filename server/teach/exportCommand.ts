@@ -1,13 +1,11 @@
 // `shiplab export --class CODE [--format csv|json]`: a class's grades on stdout, the same
 // file the dashboard's export gives, for a script or a gradebook import.
-import { loadConfig } from "../config.ts";
 import { LessonCatalog } from "../lessons/catalog.ts";
-import { stateDbFile } from "../main.ts";
 import { LESSONS_DIR } from "../paths.ts";
 import { SqliteClassStore } from "../store/classStore.ts";
-import { openStateDb } from "../store/stateDb.ts";
 import { ClassError, Classes } from "./classes.ts";
 import { gradeExport, gradesCsv } from "./gradeExport.ts";
+import { onStateDb } from "./operatorCommand.ts";
 
 export async function exportCommand(args: string[]): Promise<number> {
   const value = (flag: string) => {
@@ -20,17 +18,9 @@ export async function exportCommand(args: string[]): Promise<number> {
     process.stderr.write("usage: shiplab export --class CODE [--format csv|json]\n");
     return 2;
   }
-  const db = openStateDb(stateDbFile(loadConfig()));
-  try {
+  return onStateDb([ClassError], (db) => {
     const classes = new Classes(new SqliteClassStore(db), LessonCatalog.load(LESSONS_DIR));
     const grades = gradeExport(classes.gridForOperator(code));
     process.stdout.write(format === "json" ? `${JSON.stringify(grades, null, 2)}\n` : gradesCsv(grades));
-    return 0;
-  } catch (err) {
-    if (!(err instanceof ClassError)) throw err;
-    process.stderr.write(`shiplab: ${err.message}\n`);
-    return 1;
-  } finally {
-    db.close();
-  }
+  });
 }

@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Docker from "dockerode";
 import { run } from "../../server/host/run.ts";
+import { isRunning } from "../../server/host/processes.ts";
 
 export interface OperatorEnginePaths {
   /** Its --data-root (images, containers). */
@@ -32,16 +33,6 @@ const files = (p: OperatorEnginePaths) => ({
   log: path.join(p.runDir, "dockerd.log"),
 });
 
-/** True while `pid` runs (a zombie has stopped). */
-function running(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-    return stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3) !== "Z";
-  } catch {
-    return false;
-  }
-}
-
 /** The pid of a dockerd on this engine's socket (one an earlier, crashed run left), if any. */
 function leftPid(p: OperatorEnginePaths): number | undefined {
   const { pidfile, socket } = files(p);
@@ -62,7 +53,7 @@ async function stopPid(pid: number, graceMs = 150_000): Promise<void> {
     return;
   }
   const deadline = Date.now() + graceMs;
-  while (running(pid)) {
+  while (isRunning(pid)) {
     if (Date.now() > deadline) {
       process.kill(pid, "SIGKILL");
       break;
@@ -152,7 +143,7 @@ export async function startOperatorEngine(p: OperatorEnginePaths): Promise<Opera
       await docker.ping();
       return engine;
     } catch {
-      if (!running(pid) || Date.now() > deadline) {
+      if (!isRunning(pid) || Date.now() > deadline) {
         await engine.dispose();
         throw new Error(`the test's Docker Engine did not start:\n${fs.readFileSync(log, "utf8").split("\n").slice(-15).join("\n")}`);
       }
