@@ -19,12 +19,13 @@ import { applyBoxFirewall, ensureBoxNetwork, removeBoxNetwork, type BoxNetwork }
 import { boxProbe } from "./sandbox/boxProbe.ts";
 import { DockerSandbox, type DockerSandboxOptions } from "./sandbox/dockerSandbox.ts";
 import { SqliteProgressStore } from "./store/progressStore.ts";
-import { openStateDb } from "./store/stateDb.ts";
+import { openStateDb, stateDbFile } from "./store/stateDb.ts";
 import { inBackground } from "./background.ts";
 import { SqliteClassStore } from "./store/classStore.ts";
 import { SqliteTeacherStore } from "./store/teacherStore.ts";
 import { LabEvents } from "./events/labEvents.ts";
 import { digestRef } from "./registry/digestRef.ts";
+import { namespaceOf } from "./registry/namespace.ts";
 import { Classes } from "./teach/classes.ts";
 import { DashboardLive } from "./teach/dashboardLive.ts";
 import { TeacherAccounts } from "./teach/teacherAccounts.ts";
@@ -78,9 +79,6 @@ export function sandboxOptions(config: Config, host: Provisioned, network: BoxNe
   };
 }
 
-/** The state database's file (the first Shiplab's name, kept so progress carries over). */
-export const stateDbFile = (config: Config): string => path.join(config.stateDir, `progress-${config.instance}.sqlite`);
-
 function loadOrCreateSecret(config: Config): string {
   if (config.secret) return config.secret;
   const file = path.join(config.stateDir, "cookie-secret");
@@ -96,7 +94,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
   };
   try {
     const lessons = LessonCatalog.load(LESSONS_DIR);
-    const db = openStateDb(stateDbFile(config));
+    const db = openStateDb(stateDbFile(config.stateDir, config.instance));
     disposers.push(() => db.open && db.close());
     const store = new SqliteProgressStore(db);
     disposers.push(() => store.dispose());
@@ -107,12 +105,24 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const classes = new Classes(new SqliteClassStore(db), lessons, { events });
 
     const network = await ensureBoxNetwork(host.docker, config.instance, config.testRun);
-    const gate = new LabGate({ host: network.gateway, port: GATE_PORT, registryPort: host.registry.port, log });
+    // The gate asks whose box a push comes from; the sandbox is made just below.
+    let sandboxForGate: DockerSandbox | undefined;
+    const gate = new LabGate({
+      host: network.gateway,
+      port: GATE_PORT,
+      registryPort: host.registry.port,
+      log,
+      namespaceAt: async (address) => {
+        const learnerId = await sandboxForGate?.learnerAt(address);
+        return learnerId && namespaceOf(learnerId);
+      },
+    });
     await gate.start();
     disposers.push(() => gate.dispose());
     await applyBoxFirewall(config.instance, network, GATE_PORT);
 
     const sandbox = new DockerSandbox(sandboxOptions(config, host, network, log));
+    sandboxForGate = sandbox;
     await sandbox.start();
     let removeBoxes = false;
     disposers.push(async () => {
@@ -126,6 +136,7 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
     const grader = new Grader(lessons, store, log, (box) => ({
       registryUrl: host.registry.url,
       box: boxProbe(sandbox, box),
+      namespace: box.learnerId && namespaceOf(box.learnerId),
     }));
     disposers.push(() => grader.dispose());
     disposers.push(grader.onUpdate((learnerId, record) => events.emit({ type: "progress", learnerId, record })));

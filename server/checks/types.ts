@@ -36,6 +36,11 @@ export interface CheckContext {
    * exercise. Absent (the grade command): everything the daemon remembers counts.
    */
   since?: number;
+  /**
+   * In Shiplab, the learner's own namespace in the lab registry: only their pushes there
+   * count. Absent (the grade command): any namespace.
+   */
+  namespace?: string;
 }
 
 /** How the page asks for an answer, for answer-type kinds. */

@@ -5,7 +5,9 @@ import { runCheck } from "../checks/grader.ts";
 import { boxProbe } from "../sandbox/boxProbe.ts";
 import type { SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { Lesson } from "./catalog.ts";
+import { namespaceOf } from "../registry/namespace.ts";
 import { ensureLessonSetup } from "./lessonSetup.ts";
+import { personalize } from "./personalize.ts";
 
 export interface SolutionOutcome {
   exerciseId: string;
@@ -26,8 +28,9 @@ export async function runLessonSolutions(lesson: Lesson, d: SolutionRunnerDeps, 
   const outcomes: SolutionOutcome[] = [];
   try {
     await ensureLessonSetup(inner, lesson.id, lesson.setup);
+    const namespace = namespaceOf(learnerId);
     for (const ex of lesson.exercises) {
-      const run = await d.sandbox.exec(box, ["bash", "-e", "-c", ex.solution]);
+      const run = await d.sandbox.exec(box, ["bash", "-e", "-c", personalize(ex.solution, { namespace })]);
       const tail = run.output.split("\n").slice(-15).join("\n");
       if (run.code !== 0) {
         outcomes.push({ exerciseId: ex.id, passed: false, message: `the solution exited with code ${run.code}`, output: tail });
@@ -35,10 +38,10 @@ export async function runLessonSolutions(lesson: Lesson, d: SolutionRunnerDeps, 
       }
       let answer: unknown = ex.solutionAnswer;
       if (typeof ex.solutionAnswer === "string") {
-        answer = (await d.sandbox.exec(box, ["bash", "-c", ex.solutionAnswer])).output.trim();
+        answer = (await d.sandbox.exec(box, ["bash", "-c", personalize(ex.solutionAnswer, { namespace })])).output.trim();
       }
       if (answer !== undefined && ex.check.kind.parseAnswer) answer = ex.check.kind.parseAnswer(ex.check.params, answer);
-      const result = await runCheck(ex, inner, { answer, registryUrl: d.registryUrl, box: boxProbe(d.sandbox, box) });
+      const result = await runCheck(ex, inner, { answer, registryUrl: d.registryUrl, box: boxProbe(d.sandbox, box), namespace });
       outcomes.push({ exerciseId: ex.id, passed: result.passed, message: result.message.en, output: tail });
     }
   } finally {

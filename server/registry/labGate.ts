@@ -8,6 +8,7 @@ import http from "node:http";
 import path from "node:path";
 import type { Duplex } from "node:stream";
 import type { Logger } from "../log.ts";
+import { repositoryOf } from "./namespace.ts";
 
 export const LAB_REGISTRY_HOST = "registry.lab";
 
@@ -26,6 +27,12 @@ export interface LabGateOptions {
   port: number;
   registryPort: number;
   log: Logger;
+  /**
+   * Whose push it is: the namespace of the learner whose box has this address, or
+   * undefined for an address that is no learner's box. Without it, any name but the lab's
+   * own may be written (a gate outside Shiplab's server, in tests).
+   */
+  namespaceAt?: (address: string) => Promise<string | undefined>;
 }
 
 export class LabGate {
@@ -89,6 +96,25 @@ export class LabGate {
         `the lab's own images are read-only; push under your own name, e.g. ${LAB_REGISTRY_HOST}:${this.opts.port}/<you>/hello-docker`,
       );
     }
+    if (WRITE_METHODS.has(req.method ?? "") && this.opts.namespaceAt) {
+      const repository = repositoryOf(url.split("?")[0]);
+      void this.opts.namespaceAt(req.socket.remoteAddress ?? "").then(
+        (ns) => {
+          if (!ns) return this.refuse(res, 403, "DENIED", "only a learner's box may push to the lab registry");
+          if (!repository?.startsWith(`${ns}/`)) {
+            // Each learner writes only under their own name: no overwriting a classmate's push.
+            return this.refuse(res, 403, "DENIED", `push only under your own namespace: ${LAB_REGISTRY_HOST}:${this.opts.port}/${ns}/<name>`);
+          }
+          this.forward(req, res, url);
+        },
+        () => this.refuse(res, 503, "UNAVAILABLE", "Shiplab could not tell whose box this is; try again"),
+      );
+      return;
+    }
+    this.forward(req, res, url);
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, url: string): void {
     const upstream = http.request(
       {
         host: "127.0.0.1",

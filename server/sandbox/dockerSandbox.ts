@@ -59,6 +59,8 @@ const CONFINED_MARKER = ".confined";
 
 export class DockerSandbox implements SandboxManager {
   private readonly boxes = new Map<string, Tracked>();
+  /** Each box container's address on the box network, once looked up. */
+  private readonly addresses = new Map<string, string>();
   private readonly pool: Box[] = [];
   private readonly pending = new Map<string, Promise<Acquired>>();
   /** Why a learner's last box went, told with their next one. */
@@ -201,6 +203,24 @@ export class DockerSandbox implements SandboxManager {
 
   boxOf(learnerId: string): Box | undefined {
     return this.boxes.get(learnerId)?.box;
+  }
+
+  /**
+   * The learner whose box has this address on the box network (the lab gate asks, to know
+   * whose push it is). Addresses are looked up once per box and remembered.
+   */
+  async learnerAt(address: string): Promise<string | undefined> {
+    const ip = address.replace(/^::ffff:/, "");
+    for (const [learnerId, t] of this.boxes) {
+      let known = this.addresses.get(t.box.container);
+      if (known === undefined) {
+        const info = await this.o.docker.getContainer(t.box.container).inspect().catch(() => undefined);
+        known = info?.NetworkSettings.Networks?.[this.o.network.name]?.IPAddress ?? "";
+        if (known) this.addresses.set(t.box.container, known);
+      }
+      if (known === ip) return learnerId;
+    }
+    return undefined;
   }
 
   async verify(learnerId: string): Promise<boolean> {
@@ -529,6 +549,7 @@ export class DockerSandbox implements SandboxManager {
     // Told first: the box is no one's from now on, and its learner hears at once (the
     // container's removal can take a second or two, and an acquire waits for it).
     if (notify) for (const l of this.removedListeners) l(box, reason);
+    this.addresses.delete(box.container);
     await this.removeContainer(box.container);
     // The id names a folder: only one of ours is ever removed (a label could say "..").
     if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));

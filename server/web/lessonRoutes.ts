@@ -4,6 +4,8 @@ import type { LessonCatalog } from "../lessons/catalog.ts";
 import type { AnswerForm } from "../checks/types.ts";
 import { LANGS, type AnswerFormPayload, type AnswerValue, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
+import { personalize } from "../lessons/personalize.ts";
+import { namespaceOf } from "../registry/namespace.ts";
 import { HttpError } from "./httpError.ts";
 
 export function langOf(raw: unknown): Lang {
@@ -39,18 +41,20 @@ export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Rout
     }
     const progress = store.forLearner(res.locals.learnerId as string);
     const answers = store.answers(res.locals.learnerId as string);
+    const vars = { namespace: namespaceOf(res.locals.learnerId as string) };
+    const own = (text: string) => personalize(text, vars);
     const payload: LessonPayload = {
       id: lesson.id,
       title: lesson.title[lang],
       lang,
-      markdown: lesson.body[lang],
+      markdown: own(lesson.body[lang]),
       exercises: lesson.exercises.map((e) => {
         const rec = progress.get(e.id);
         return {
           id: e.id,
           title: e.title[lang],
-          task: e.task[lang],
-          hints: e.hints[lang],
+          task: own(e.task[lang]),
+          hints: e.hints[lang].map(own),
           status: rec?.status ?? "pending",
           message: rec?.message[lang] ?? "",
           ...(e.answerForm ? { answerForm: localizeForm(e.answerForm, lang), answer: answers.get(e.id) as AnswerValue | undefined } : {}),

@@ -5,6 +5,7 @@
 // Twice: once in English, once in Simplified Chinese with a second learner (a new browser
 // context, a box of their own). One lab for the file.
 import crypto from "node:crypto";
+import { namespaceOf } from "../../server/registry/namespace.ts";
 import Docker from "dockerode";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -213,15 +214,19 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
   },
   // ---------------------------------------------------------------- registry
   "registry.push": async ({ p, name }) => {
+    // The learner pushes under their own namespace, which the page's task names for them.
+    const ns = namespaceOf(await p.learnerId());
+    expect(await p.page.locator('[data-exercise="registry.push"]').textContent()).toContain(`${REGISTRY}/${ns}/hello-docker`);
     expect(await ok(p, `docker images ${name}/hello-docker --format '{{.Repository}}'`)).toBe(`${name}/hello-docker`);
-    await ok(p, `docker tag ${name}/hello-docker ${REGISTRY}/${name}/hello-docker`);
-    expect(await ok(p, `docker push ${REGISTRY}/${name}/hello-docker`, 120_000)).toMatch(/digest: sha256:/);
+    await ok(p, `docker tag ${name}/hello-docker ${REGISTRY}/${ns}/hello-docker`);
+    expect(await ok(p, `docker push ${REGISTRY}/${ns}/hello-docker`, 120_000)).toMatch(/digest: sha256:/);
   },
   "registry.rmi-pull": async ({ p, name }) => {
-    await ok(p, `docker rmi ${name}/hello-docker ${REGISTRY}/${name}/hello-docker`);
-    expect(await ok(p, `docker images -q ${REGISTRY}/${name}/hello-docker`)).toBe("");
-    await ok(p, `docker pull ${REGISTRY}/${name}/hello-docker`, 120_000);
-    expect((await ok(p, `docker run --rm ${REGISTRY}/${name}/hello-docker`)).trim()).toBe("hello docker");
+    const ns = namespaceOf(await p.learnerId());
+    await ok(p, `docker rmi ${name}/hello-docker ${REGISTRY}/${ns}/hello-docker`);
+    expect(await ok(p, `docker images -q ${REGISTRY}/${ns}/hello-docker`)).toBe("");
+    await ok(p, `docker pull ${REGISTRY}/${ns}/hello-docker`, 120_000);
+    expect((await ok(p, `docker run --rm ${REGISTRY}/${ns}/hello-docker`)).trim()).toBe("hello docker");
   },
 };
 

@@ -9,6 +9,7 @@ import { runCheck } from "../../server/checks/grader.ts";
 import { AnswerError, type CheckResult } from "../../server/checks/types.ts";
 import type { Config } from "../../server/config.ts";
 import type { Exercise } from "../../server/lessons/catalog.ts";
+import { namespaceOf } from "../../server/registry/namespace.ts";
 import { ensureLessonSetup } from "../../server/lessons/lessonSetup.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { boxProbe } from "../../server/sandbox/boxProbe.ts";
@@ -34,6 +35,8 @@ let events: TestBox;
 let events2: TestBox;
 /** The registry lesson. */
 let reg: TestBox;
+/** The registry lesson's learner: a new one each run, so its registry namespace is new too. */
+const REG_LEARNER = `cc${crypto.randomBytes(7).toString("hex")}`;
 
 beforeAll(async () => {
   ({ lab, config } = await startTestLab());
@@ -44,7 +47,7 @@ beforeAll(async () => {
     return { box, inner: new Docker({ socketPath: box.socketPath }) };
   };
   [fresh, main, events, events2, reg] = await Promise.all(
-    ["cc0000000000000a", "cc0000000000000b", "cc0000000000000c", "cc0000000000000d", "cc0000000000000e"].map(acquire),
+    ["cc0000000000000a", "cc0000000000000b", "cc0000000000000c", "cc0000000000000d", REG_LEARNER].map(acquire),
   );
 });
 
@@ -394,7 +397,8 @@ describe("containers lesson", () => {
 });
 
 describe("registry lesson", () => {
-  const user = `r${crypto.randomBytes(4).toString("hex")}`; // a registry repository no earlier run used
+  // The learner's own namespace (the lab gate refuses pushes elsewhere), new to every run.
+  const user = namespaceOf(REG_LEARNER);
   const local = `${user}/hello-docker`;
   const remote = `registry.lab:5000/${user}/hello-docker`;
 

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import { gradeCommand } from "../../server/grade/gradeCommand.ts";
 import type { Shiplab } from "../../server/main.ts";
+import { namespaceOf } from "../../server/registry/namespace.ts";
 import { REPO_ROOT } from "../../server/paths.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
 import { sh, startTestLab, stopTestLab, testHost } from "../support/testHost.ts";
@@ -165,7 +166,8 @@ describe("grade", () => {
   });
 
   it("checks a push against the registry given with --registry", async () => {
-    const push = await sh(box.container, "docker tag gr/hello-docker registry.lab:5000/gr/hello-docker && docker push registry.lab:5000/gr/hello-docker");
+    const ns = namespaceOf("9ade000000000001"); // the box's learner: the lab gate takes pushes there only
+    const push = await sh(box.container, `docker tag gr/hello-docker registry.lab:5000/${ns}/hello-docker && docker push registry.lab:5000/${ns}/hello-docker`);
     expect(push.code, push.out).toBe(0);
     const without = JSON.parse((await grade(["--docker-host", host(), "--lesson", "registry", "--format", "json"])).out);
     expect(without.lessons[0].exercises[0]).toMatchObject({ id: "registry.push", passed: false });

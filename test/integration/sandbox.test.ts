@@ -7,6 +7,7 @@ import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
+import { namespaceOf } from "../../server/registry/namespace.ts";
 import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
 import { reapLegacyBoxes } from "../../server/provision/legacyBoxes.ts";
 import { ensureBoxNetwork } from "../../server/sandbox/boxNetwork.ts";
@@ -103,10 +104,11 @@ describe("a box", () => {
     expect(poison.code).not.toBe(0);
     expect(poison.out).toMatch(/read-only/);
 
-    const own = await sh(box.container, "docker tag busybox registry.lab:5000/ada/bb:t1 && docker push registry.lab:5000/ada/bb:t1");
-    expect(own.code).toBe(0);
+    const ns = namespaceOf("a000000000000002");
+    const own = await sh(box.container, `docker tag busybox registry.lab:5000/${ns}/bb:t1 && docker push registry.lab:5000/${ns}/bb:t1`);
+    expect(own.code, own.out).toBe(0);
     const host = await testHost();
-    expect(await host.registry.tags("ada/bb")).toContain("t1");
+    expect(await host.registry.tags(`${ns}/bb`)).toContain("t1");
   });
 });
 
