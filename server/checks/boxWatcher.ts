@@ -1,14 +1,20 @@
 // Follows one box daemon's events and reports the types it sees; after a reconnect it
-// reports every type, since anything may have changed while the stream was down.
+// reports every type, since anything may have changed while the stream was down. It also
+// notes which containers were made with --rm (AutoRemove): their removal is the daemon's
+// doing, not the learner's, and the daemon's events do not say so.
 import Docker from "dockerode";
 import { EventStream } from "../docker/eventStream.ts";
 import type { EventType } from "./types.ts";
 
 const WATCHED: EventType[] = ["image", "container"];
+/** Enough for a lesson's worth of --rm runs; the oldest are forgotten first. */
+const MAX_AUTO_REMOVED = 2000;
 
 export class BoxWatcher {
   readonly docker: Docker;
   private readonly events: EventStream;
+  /** Ids of containers created with --rm since watching began. */
+  readonly autoRemoved = new Set<string>();
 
   constructor(socketPath: string, onEvent: (type: EventType, action: string) => void) {
     this.docker = new Docker({ socketPath, timeout: 10_000 });
@@ -16,12 +22,29 @@ export class BoxWatcher {
       docker: new Docker({ socketPath }),
       filters: { type: WATCHED },
       onEvent: (ev) => {
-        if (ev.Type && WATCHED.includes(ev.Type as EventType)) onEvent(ev.Type as EventType, ev.Action ?? "");
+        if (!ev.Type || !WATCHED.includes(ev.Type as EventType)) return;
+        if (ev.Type === "container" && ev.Action === "create" && ev.Actor?.ID) {
+          // Reported once known: a check that runs on the removal must already see it.
+          void this.noteAutoRemove(ev.Actor.ID).finally(() => onEvent("container", "create"));
+          return;
+        }
+        onEvent(ev.Type as EventType, ev.Action ?? "");
       },
       onResync: () => {
         for (const t of WATCHED) onEvent(t, "resync");
       },
     });
+  }
+
+  /**
+   * A container gone before it could be looked at lived for milliseconds: counted as
+   * removed by the daemon (--rm), so that a quick create-and-remove games nothing.
+   */
+  private async noteAutoRemove(id: string): Promise<void> {
+    const info = await this.docker.getContainer(id).inspect().catch(() => undefined);
+    if (info && !info.HostConfig?.AutoRemove) return;
+    this.autoRemoved.add(id);
+    if (this.autoRemoved.size > MAX_AUTO_REMOVED) this.autoRemoved.delete(this.autoRemoved.values().next().value!);
   }
 
   start(): void {

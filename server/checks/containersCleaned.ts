@@ -14,13 +14,14 @@ export const containersCleaned: CheckKind<Params> = {
     if (!Number.isInteger(minRemoved) || (minRemoved as number) < 1) throw new CheckParamError("minRemoved must be a whole number above 0");
     return { minRemoved: minRemoved as number };
   },
-  async run({ docker, since }, p) {
+  async run({ docker, since, autoRemoved }, p) {
     const exited = (await docker.listContainers({ all: true, filters: { status: ["exited", "created", "dead"] } })).filter(
       (c) => !c.Labels?.[LESSON_SETUP_LABEL],
     );
-    // Removals the learner made since the lesson was opened; the lesson's own containers are not theirs.
+    // Removals the learner made since the lesson was opened: not the lesson's own
+    // containers, and not those the daemon removed itself (--rm).
     const removed = (await pastEvents(docker, { type: ["container"], event: ["destroy"] }, since)).filter(
-      (e) => !e.Actor.Attributes?.[LESSON_SETUP_LABEL],
+      (e) => !e.Actor.Attributes?.[LESSON_SETUP_LABEL] && !autoRemoved?.has(e.Actor.ID),
     ).length;
     if (exited.length > 0) {
       const names = exited.map((c) => c.Names[0]?.slice(1)).slice(0, 5).join(", ");

@@ -262,7 +262,7 @@ export class Grader {
     if (openedAt === undefined) return;
     const since = Math.max(openedAt, resets.get(ex.id) ?? 0);
     const answer = ex.answerForm ? answers.get(ex.id) : undefined;
-    const result = await runCheck(ex, w.watcher.docker, { ...this.contextFor(w.box), answer, since });
+    const result = await runCheck(ex, w.watcher.docker, { ...this.contextFor(w.box), answer, since, autoRemoved: w.watcher.autoRemoved });
     if (this.disposed || this.watches.get(learnerId) !== w) return;
     const previous = stored.get(ex.id);
     // "failed" means the learner tried and got it wrong; nothing tried yet stays "pending".

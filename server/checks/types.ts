@@ -41,6 +41,8 @@ export interface CheckContext {
    * count. Absent (the grade command): any namespace.
    */
   namespace?: string;
+  /** In Shiplab, containers made with --rm (their removal is not the learner's). */
+  autoRemoved?: ReadonlySet<string>;
 }
 
 /** How the page asks for an answer, for answer-type kinds. */

@@ -78,3 +78,19 @@ it("counts neither a lesson's set-up nor work before the lesson was opened, and 
   const other = await fetch(`${lab.url}/api/teach/classes/${code}/learners/${learnerId}/exercises/containers.logs/reset`, { method: "POST", headers: { cookie: teacher } });
   expect(other.status).toBe(404);
 });
+
+it("does not count containers the daemon removed itself (--rm) as the learner's clean-up", async () => {
+  const learner = await openSocketLearner(lab.url, { lesson: "containers" });
+  sockets.push(learner);
+  const box = lab.sandbox.boxOf(learnerIdOf(learner.cookie))!;
+  await until(async () => (await sh(box.container, "docker ps --format '{{.Names}}'")).out.includes("secret-keeper"), 60_000, "the lesson's set-up");
+  for (let i = 0; i < 3; i++) expect((await sh(box.container, "docker run --rm busybox true")).code).toBe(0);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(latest(learner, "containers.cleanup")?.status).not.toBe("passed");
+
+  const passed = learner.next<ExerciseUpdate>("exercise", (u) => u.id === "containers.cleanup" && u.status === "passed", 60_000);
+  const cleanUp = await sh(box.container, "docker run busybox true && docker run busybox true && docker rm $(docker ps -aq -f status=exited)");
+  expect(cleanUp.code, cleanUp.out).toBe(0);
+  // Two removed by the learner; the three --rm containers are not in the count.
+  expect((await passed).message).toMatch(/\b2 removed/);
+});
