@@ -257,7 +257,10 @@ try {
   const p95 = (xs: number[]) => percentile(xs, 0.95).toFixed(0);
   report(`dashboard: docker pull → row shown (${c.students} students)`, `${fmt(c.commandToDashboard)}, p95 ${p95(c.commandToDashboard)} ms`);
   report("dashboard: student's page → teacher's row", `${fmt(c.studentToDashboard)}, p95 ${p95(c.studentToDashboard)} ms`);
-  report("server memory per teacher page (watching)", `${c.rssPerTeacherMiB.toFixed(2)} MiB (RSS growth over ${c.teacherPages} pages)`);
+  report(
+    "server memory per teacher page (watching)",
+    `heap ${c.heapPerTeacherKiB.toFixed(0)} KiB, RSS ${c.rssPerTeacherMiB.toFixed(2)} MiB (growth over ${c.teacherPages} pages; the client's sockets share this process)`,
+  );
   const s = await startTimes();
   report("npm start, registry empty (engine, box image as found)", `${(s.first / 1000).toFixed(1)} s`);
   report("npm start, second run", `${(s.second / 1000).toFixed(1)} s`);

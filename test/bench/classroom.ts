@@ -12,8 +12,10 @@ export interface ClassroomFigures {
   commandToDashboard: number[];
   /** The student's own page hears the pass → the dashboard hears it, ms. */
   studentToDashboard: number[];
-  /** Server RSS per connected, watching teacher page, MiB. */
+  /** Server RSS per connected, watching teacher page, MiB (coarse: RSS grows in steps). */
   rssPerTeacherMiB: number;
+  /** Server JavaScript heap per connected, watching teacher page, KiB. */
+  heapPerTeacherKiB: number;
   teacherPages: number;
 }
 
@@ -72,11 +74,18 @@ export async function classroomFigures(students = 30, samples = 10, teacherPages
 
     // Teacher pages: RSS before and after connecting more of them, all watching the class.
     await new Promise((r) => setTimeout(r, 2000));
-    const before = process.memoryUsage().rss;
+    const before = process.memoryUsage();
     for (let i = 0; i < teacherPages; i++) await watchClass();
     await new Promise((r) => setTimeout(r, 2000));
-    const after = process.memoryUsage().rss;
-    return { students: learners.length, commandToDashboard, studentToDashboard, rssPerTeacherMiB: (after - before) / teacherPages / 1024 ** 2, teacherPages };
+    const after = process.memoryUsage();
+    return {
+      students: learners.length,
+      commandToDashboard,
+      studentToDashboard,
+      rssPerTeacherMiB: (after.rss - before.rss) / teacherPages / 1024 ** 2,
+      heapPerTeacherKiB: (after.heapUsed - before.heapUsed) / teacherPages / 1024,
+      teacherPages,
+    };
   } finally {
     for (const t of teachers) t.close();
     for (const l of learners) l.close();
