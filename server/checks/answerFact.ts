@@ -56,7 +56,10 @@ async function rightAnswers(ctx: CheckContext, p: Params): Promise<string[] | Lo
       } catch {
         return msg(`There is no container named ${p.container}: start it with the command in the lesson.`, `没有名为 ${p.container} 的容器：请用课文里的命令启动它。`);
       }
-      const out = await containerOutput(docker, info.Id, Boolean(info.Config.Tty));
+      // The secret is printed as the container starts: read its first minute, however long
+      // it has run since (its last lines would lose the secret after a quarter of an hour).
+      const started = Math.floor(Date.parse(info.State.StartedAt) / 1000);
+      const out = await containerOutput(docker, info.Id, Boolean(info.Config.Tty), { since: started - 1, until: started + 60 });
       return [...out.matchAll(new RegExp(p.pattern!.source, "gm"))].map((m) => m[1]).filter(Boolean);
     }
   }

@@ -20,6 +20,28 @@ const COMMAND: Record<string, (name: string) => string> = {
 };
 const commandFor = (action: string, name: string) => (COMMAND[action] ?? ((n: string) => `docker ${action} ${n}`))(name);
 
+/**
+ * The learner's commands behind a container's actions. A `docker restart` makes a stop and
+ * a start of its own before its "restart" (so `restart` then `kill` is not "stop, start,
+ * restart, kill"), and a stop sends a SIGTERM ("kill") first; "die" is an outcome, not a
+ * command. What is left is one action per command. (A restart of a stopped container only
+ * starts it: "stop, restart" then reads as one restart, the events being the same.)
+ */
+export function commandsOf(actions: string[]): string[] {
+  const out: string[] = [];
+  for (const a of actions) {
+    if (a === "die") continue;
+    // A stop's own signals (SIGTERM, then SIGKILL when ignored) come as kills just before it.
+    if (a === "stop") while (out.at(-1) === "kill") out.pop();
+    if (a === "restart") {
+      if (out.at(-1) === "start") out.pop();
+      if (out.at(-1) === "stop") out.pop();
+    }
+    out.push(a);
+  }
+  return out;
+}
+
 export const containerLifecycle: CheckKind<Params> = {
   kind: "container-lifecycle",
   triggers: ["container"],
@@ -33,10 +55,9 @@ export const containerLifecycle: CheckKind<Params> = {
     if (events.length === 0) {
       return { passed: false, attempted: false, message: msg(`No container named ${p.container} yet.`, `还没有名为 ${p.container} 的容器。`) };
     }
-    // Walk the events, ticking off the wanted actions in order.
+    // Walk the learner's commands, ticking off the wanted actions in order.
     let next = 0;
-    for (const e of events) {
-      const action = e.Action.split(":")[0];
+    for (const action of commandsOf(events.map((e) => e.Action.split(":")[0]))) {
       if (next < p.actions.length && action === p.actions[next]) next++;
     }
     if (next === p.actions.length) {

@@ -1,6 +1,8 @@
 // A file exists in a named container (read back through the daemon, as `docker cp` would),
-// optionally with content that matches a pattern.
+// optionally with content that matches a pattern, and optionally copied in with `docker cp`
+// (the daemon records each copy into a container as its "extract-to-dir" event).
 import type { Readable } from "node:stream";
+import { pastEvents } from "./daemonEvents.ts";
 import { stringParam } from "./imageMatch.ts";
 import { firstFileOfTar } from "./tarFile.ts";
 import { CheckParamError, msg, type CheckKind } from "./types.ts";
@@ -9,6 +11,8 @@ interface Params {
   container: string;
   path: string;
   content: RegExp | undefined;
+  /** The file must have come in through `docker cp` (not `docker exec … > file`). */
+  copiedIn: boolean;
 }
 
 async function readAll(stream: Readable, limit = 1024 * 1024): Promise<Buffer> {
@@ -40,9 +44,10 @@ export const fileInContainer: CheckKind<Params> = {
         throw new CheckParamError("content must be a regular expression");
       }
     }
-    return { container, path, content };
+    if (raw.copiedIn !== undefined && typeof raw.copiedIn !== "boolean") throw new CheckParamError("copiedIn must be true or false");
+    return { container, path, content, copiedIn: raw.copiedIn === true };
   },
-  async run({ docker }, p) {
+  async run({ docker, since }, p) {
     const c = docker.getContainer(p.container);
     try {
       await c.inspect();
@@ -71,6 +76,15 @@ export const fileInContainer: CheckKind<Params> = {
         message: msg(
           `${p.path} in ${p.container} holds "${text.trim().slice(0, 60)}", which is not what was asked.`,
           `${p.container} 里的 ${p.path} 内容是 "${text.trim().slice(0, 60)}"，不是要求的内容。`,
+        ),
+      };
+    }
+    if (p.copiedIn && (await pastEvents(docker, { type: ["container"], container: [p.container], event: ["extract-to-dir"] }, since)).length === 0) {
+      return {
+        passed: false,
+        message: msg(
+          `${p.path} is in ${p.container}, but it did not come in with docker cp: copy a file from your box with \`docker cp FILE ${p.container}:${p.path}\`.`,
+          `${p.container} 里有 ${p.path}，但它不是用 docker cp 复制进去的：请用 \`docker cp 文件 ${p.container}:${p.path}\` 从沙箱里复制一个文件进去。`,
         ),
       };
     }

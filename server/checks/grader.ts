@@ -12,6 +12,8 @@ const DEBOUNCE_MS = 30;
 const CHECK_TIMEOUT_MS = 15_000;
 /** How soon a result the store could not save (a full disk) is checked and saved again. */
 const SAVE_RETRY_MS = 10_000;
+/** Wrong answers allowed per answer exercise; a teacher's reset gives them back. */
+export const MAX_ANSWER_TRIES = 5;
 
 /** What a check may use beside the box daemon: the lab registry, a probe into the box. */
 export type ContextFor = (box: Box) => Omit<CheckContext, "docker" | "signal" | "answer">;
@@ -186,7 +188,13 @@ export class Grader {
     const w = this.watches.get(learnerId);
     const ex = this.lessons.exercise(exerciseId);
     if (!w || !ex) return;
-    await this.runOne(learnerId, w, ex, true, this.learnerState(learnerId));
+    await this.runOne(learnerId, w, ex, true, this.learnerState(learnerId), true);
+  }
+
+  /** How many more wrong answers the learner may give to an answer exercise. */
+  answerTriesLeft(learnerId: string, exerciseId: string): number {
+    const rec = this.store.forLearner(learnerId).get(exerciseId);
+    return rec?.status === "passed" ? MAX_ANSWER_TRIES : Math.max(0, MAX_ANSWER_TRIES - (rec?.attempts ?? 0));
   }
 
   /** How many boxes are being watched (for leak counts). */
@@ -244,6 +252,9 @@ export class Grader {
     for (const ex of this.lessons.exercises()) {
       if (this.disposed || this.watches.get(learnerId) !== w) return;
       if (due !== "all" && !ex.check.kind.triggers.some((t) => due.has(t))) continue;
+      // A submitted answer is judged when submitted, never again on later events: a guess
+      // must not turn right by itself (a container that happens to get the guessed IP).
+      if (ex.answerForm && state.answers.has(ex.id)) continue;
       await this.runOne(learnerId, w, ex, byLearner, state);
     }
   }
@@ -254,6 +265,8 @@ export class Grader {
     ex: Exercise,
     byLearner: boolean,
     { stored, answers, opened, resets }: LearnerState,
+    /** A submitted answer: recorded even when the result is the same, so each try counts. */
+    submitted = false,
   ): Promise<void> {
     if (stored.get(ex.id)?.status === "passed") return;
     // Only lessons the learner has opened are checked, and only what they did since (or
@@ -271,7 +284,7 @@ export class Grader {
       : result.attempted !== false && (byLearner || previous?.status === "failed")
         ? "failed"
         : "pending";
-    if (previous && previous.status === status && previous.message.en === result.message.en) return;
+    if (!submitted && previous && previous.status === status && previous.message.en === result.message.en) return;
     let rec: ExerciseRecord;
     try {
       rec = this.store.record(learnerId, { exerciseId: ex.id, status, message: result.message, updatedAt: Date.now() });

@@ -26,6 +26,15 @@ export async function findImages(docker: Docker, pattern: RegExp): Promise<Match
 /** Why an image is not a one-layer FROM-scratch build with the given CMD, or undefined when it is. */
 export async function scratchImageProblem(docker: Docker, imageId: string, name: string, cmd: string[]): Promise<Localized | undefined> {
   const info = await docker.getImage(imageId).inspect();
+  // A pulled image carries the registry's digest; an image the learner built has none (a
+  // retag of the lab's hello-world is FROM scratch with CMD ["/hello"] too).
+  const pulledAs = (info.RepoDigests ?? [])[0];
+  if (pulledAs) {
+    return msg(
+      `${name} came from a registry (${pulledAs.split("@")[0]}), so it is not your own build: build it yourself with \`docker build\`.`,
+      `${name} 来自镜像仓库（${pulledAs.split("@")[0]}），不是你自己构建的：请用 \`docker build\` 自己构建。`,
+    );
+  }
   const layers = info.RootFS?.Layers?.length ?? 0;
   if (layers !== 1) {
     return msg(

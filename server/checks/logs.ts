@@ -16,9 +16,17 @@ export function demuxLogs(buf: Buffer): string {
   return Buffer.concat(parts).toString("utf8");
 }
 
-/** The last lines a container printed (stdout and stderr). */
-export async function containerOutput(docker: Docker, id: string, tty: boolean, tail = 200): Promise<string> {
-  const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, tail })) as unknown as Buffer;
+/**
+ * What a container printed (stdout and stderr): its last `tail` lines, or, with `window`,
+ * what it printed within that span of seconds since the epoch (its whole log otherwise).
+ */
+export async function containerOutput(
+  docker: Docker,
+  id: string,
+  tty: boolean,
+  range: { tail: number } | { since: number; until: number } = { tail: 200 },
+): Promise<string> {
+  const raw = (await docker.getContainer(id).logs({ stdout: true, stderr: true, follow: false, ...range })) as unknown as Buffer;
   const buf = Buffer.isBuffer(raw) ? raw : Buffer.from(String(raw));
   return tty ? buf.toString("utf8") : demuxLogs(buf);
 }

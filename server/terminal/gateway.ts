@@ -3,7 +3,7 @@
 // exercise results. Everything a connection registers is undone when it goes.
 import type { Server, Socket } from "socket.io";
 import type { Grader } from "../checks/grader.ts";
-import { localize } from "../checks/grader.ts";
+import { localize, MAX_ANSWER_TRIES } from "../checks/grader.ts";
 import { AnswerError, type Localized } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import { ensureLessonSetup } from "../lessons/lessonSetup.ts";
@@ -186,6 +186,7 @@ export class TerminalGateway {
         if (!(err instanceof AnswerError)) throw err;
         return refuseAnswer(BOX_MESSAGES.malformedAnswer(err.text));
       }
+      if (this.d.grader.answerTriesLeft(learnerId, ex.id) === 0) return refuseAnswer(BOX_MESSAGES.noTriesLeft(MAX_ANSWER_TRIES));
       try {
         this.d.store.saveAnswer(learnerId, ex.id, answer);
       } catch (err) {

@@ -27,6 +27,11 @@ export const BOX_MESSAGES = {
     "Shiplab cannot reach the Docker Engine that runs the boxes right now: tell your teacher. Your progress is kept; press Enter to try again once it is back.",
     "Shiplab 暂时连不上运行沙箱的 Docker 引擎：请告诉老师。你的学习进度会保留；引擎恢复后按回车键重试。",
   ),
+  noTriesLeft: (n: number): Localized =>
+    msg(
+      `You have used your ${n} tries for this exercise: ask your teacher, who can reset it.`,
+      `这个练习的 ${n} 次机会你已经用完了：请找老师，老师可以重置它。`,
+    ),
   progressUnsaved: msg(
     "The server's disk is full, so your progress cannot be saved right now: tell your teacher. Keep working: what you do is checked again and saved as soon as there is space.",
     "服务器磁盘已满，你的学习进度暂时无法保存：请告诉老师。可以继续练习：一旦有空间，你的操作会重新检查并保存。",

@@ -84,6 +84,14 @@ describe("images.build-hello and images.run-hello", () => {
     expect(r.message.en).toMatch(/layers/);
   });
 
+  it("fail for the lab's hello-world retagged: FROM scratch with CMD /hello, but pulled, not built", async () => {
+    await reset();
+    expect((await sh(box.container, "docker pull -q hello-world && docker tag hello-world gus/hello-docker")).code).toBe(0);
+    const b = await runCheck(build, inner);
+    expect(b.passed).toBe(false);
+    expect(b.message.en).toMatch(/came from a registry \(hello-world\), so it is not your own build/);
+  });
+
   it("fail for a different CMD", async () => {
     await reset();
     await buildHello("cy/hello-docker", 'FROM scratch\nADD hello /\nCMD ["/hello", "--loud"]');

@@ -69,11 +69,11 @@ function exercise(id: string): Exercise {
  * Grades an exercise as the server does: a submitted answer is first validated by the
  * kind's parseAnswer; the box probe is there unless `probe: false`.
  */
-async function grade(id: string, tb: TestBox, answer?: unknown, opts: { probe?: boolean } = {}): Promise<CheckResult> {
+async function grade(id: string, tb: TestBox, answer?: unknown, opts: { probe?: boolean; since?: number } = {}): Promise<CheckResult> {
   const ex = exercise(id);
   const parsed = answer !== undefined && ex.check.kind.parseAnswer ? ex.check.kind.parseAnswer(ex.check.params, answer) : answer;
   const probe = opts.probe === false ? undefined : boxProbe(lab.sandbox, tb.box);
-  return runCheck(ex, tb.inner, { answer: parsed, registryUrl, box: probe });
+  return runCheck(ex, tb.inner, { answer: parsed, registryUrl, box: probe, since: opts.since });
 }
 
 /** Asserts the outcome, a distinctive part of the English message, and a real translation. */
@@ -298,6 +298,11 @@ describe("containers lesson", () => {
       expectResult(await grade("containers.logs", main, word), { passed: true, en: `Right: ${word}` });
       const wrong = word === "zzzzzzzz" ? "yyyyyyyy" : "zzzzzzzz";
       expectResult(await grade("containers.logs", main, wrong), { passed: false, attempted: true, en: `"${wrong}" is not what your box says` });
+
+      // Hours later its log holds hundreds of lines more: the right word still passes.
+      await run(main, "docker exec secret-keeper sh -c 'i=0; while [ $i -lt 400 ]; do echo \"keeper: still guarding\" > /proc/1/fd/1; i=$((i+1)); done'");
+      expect(Number(await run(main, "docker logs secret-keeper 2>&1 | wc -l"))).toBeGreaterThan(400);
+      expectResult(await grade("containers.logs", main, word), { passed: true, en: `Right: ${word}` });
     });
   });
 
@@ -310,6 +315,12 @@ describe("containers lesson", () => {
     it("fails while cp-target has no /tmp/name.txt", async () => {
       await run(main, "docker run -d --name cp-target busybox sleep 3600");
       expectResult(await grade("containers.cp", main), { passed: false, attempted: true, en: "cp-target has no file /tmp/name.txt yet" });
+    });
+
+    it("fails for a file written with docker exec instead of copied in", async () => {
+      const since = Date.now();
+      await run(main, "docker exec cp-target sh -c 'echo Ada > /tmp/name.txt'");
+      expectResult(await grade("containers.cp", main, undefined, { since }), { passed: false, attempted: true, en: /did not come in with docker cp/ });
     });
 
     it("fails for an empty file", async () => {
@@ -391,7 +402,16 @@ describe("containers lesson", () => {
 
     it("fails for the steps in the wrong order: kill, start, stop, restart (a box of its own)", async () => {
       await run(events2, `${start}\ndocker kill lifecycle\ndocker start lifecycle\ndocker stop lifecycle\ndocker restart lifecycle`);
-      expectResult(await grade("containers.lifecycle", events2), { passed: false, attempted: true, en: /next, `docker kill lifecycle`/ });
+      // A restart of a stopped container only starts it, so "stop, restart" leaves the same
+      // events as a restart of a running one ("kill, die, stop, start, restart"): both count
+      // as one restart, and the learner is told to begin with a stop.
+      expectResult(await grade("containers.lifecycle", events2), { passed: false, attempted: true, en: /next, `docker stop lifecycle`/ });
+    });
+
+    it("fails for a restart and a kill alone, although a restart stops and starts the container itself", async () => {
+      const since = Date.now();
+      await run(events2, "docker rm -f lifecycle\n" + start + "\ndocker restart lifecycle\ndocker kill lifecycle");
+      expectResult(await grade("containers.lifecycle", events2, undefined, { since }), { passed: false, attempted: true, en: /next, `docker stop lifecycle`/ });
     });
   });
 });

@@ -1,10 +1,13 @@
 // Only what the learner really did counts, on a real box and daemon: a lesson's set-up
 // (which pulls busybox) passes nothing; work done before a lesson was opened does not
-// count for its exercises; a teacher's reset makes an exercise count afresh.
+// count for its exercises; a teacher's reset makes an exercise count afresh; --rm
+// containers are not the learner's clean-up; answers are judged when submitted, with a
+// limit of tries.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
-import type { ExerciseUpdate } from "../../server/protocol.ts";
+import { MAX_ANSWER_TRIES } from "../../server/checks/grader.ts";
+import type { AnswerAck, ExerciseUpdate } from "../../server/protocol.ts";
 import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
 import { sh, startTestLab, stopTestLab, until } from "../support/testHost.ts";
 
@@ -93,4 +96,40 @@ it("does not count containers the daemon removed itself (--rm) as the learner's 
   expect(cleanUp.code, cleanUp.out).toBe(0);
   // Two removed by the learner; the three --rm containers are not in the count.
   expect((await passed).message).toMatch(/\b2 removed/);
+});
+
+it("judges an answer when it is submitted, never again on later events, and allows five wrong tries", async () => {
+  const learner = await openSocketLearner(lab.url, { lesson: "containers" });
+  sockets.push(learner);
+  const box = lab.sandbox.boxOf(learnerIdOf(learner.cookie))!;
+  await until(async () => (await sh(box.container, "docker ps --format '{{.Names}}'")).out.includes("secret-keeper"), 60_000, "the lesson's set-up");
+  const submit = (l: SocketLearner, exerciseId: string, answer: unknown) =>
+    new Promise<AnswerAck>((resolve) => l.socket.emit("answer:submit", { exerciseId, answer }, (a: AnswerAck) => resolve(a)));
+
+  // A guess at the address the next container will get (secret-keeper, the set-up's, has .2).
+  const guess = "172.17.0.3";
+  const failed = learner.next<ExerciseUpdate>("exercise", (u) => u.id === "containers.inspect" && u.status === "failed", 30_000);
+  expect((await submit(learner, "containers.inspect", guess)).ok).toBe(true);
+  await failed;
+  // The container that gets that address starts: the old guess does not turn right by itself.
+  expect((await sh(box.container, "docker run -d --name web busybox httpd -f -p 80 && docker inspect -f '{{.NetworkSettings.IPAddress}}' web")).out).toContain(guess);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(latest(learner, "containers.inspect")?.status).toBe("failed");
+  // Submitted again, now that it is true, it passes.
+  const passed = learner.next<ExerciseUpdate>("exercise", (u) => u.id === "containers.inspect" && u.status === "passed", 30_000);
+  expect((await submit(learner, "containers.inspect", guess)).ok).toBe(true);
+  await passed;
+
+  // A quiz of three questions cannot be guessed by trying all 27 answers: five wrong tries, then no more.
+  const quizPage = await openSocketLearner(lab.url, { cookie: learner.cookie, lesson: "architecture" });
+  sockets.push(quizPage);
+  const wrong = { see: 0, limit: 1, layers: 0 };
+  for (let i = 1; i <= MAX_ANSWER_TRIES; i++) {
+    const judged = quizPage.next<ExerciseUpdate>("exercise", (u) => u.id === "architecture.quiz" && u.status === "failed", 30_000);
+    expect((await submit(quizPage, "architecture.quiz", wrong)).ok).toBe(true);
+    await judged;
+  }
+  const refused = await submit(quizPage, "architecture.quiz", { see: 1, limit: 0, layers: 2 });
+  expect(refused).toEqual({ ok: false, message: expect.stringMatching(/used your 5 tries/) });
+  expect(lab.store.forLearner(learnerIdOf(learner.cookie)).get("architecture.quiz")).toMatchObject({ status: "failed", attempts: MAX_ANSWER_TRIES });
 });
