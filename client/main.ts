@@ -64,6 +64,7 @@ async function main(): Promise<void> {
     lessonId,
     onExercise: (update) => pane.updateExercise(update),
     onConnectionChange: (connected) => pane.setConnected(connected),
+    onLeave: () => byId("lesson-pane").focus(),
   });
   window.shiplab = { term: session.term, socket: session.socket };
   if (joinCode !== undefined) openJoinDialog(joinCode, lang);

@@ -95,6 +95,8 @@ function decorateCodeBlocks(root: HTMLElement, onRun: RunHandler): void {
       });
       bar.append(run);
     }
+    // A long line scrolls sideways: the keyboard must reach it too (WCAG 2.1.1).
+    pre.tabIndex = 0;
     wrapper.append(bar, pre);
   }
 }

@@ -18,6 +18,8 @@ export interface TerminalOptions {
   lessonId: string | undefined;
   onExercise: (update: ExerciseUpdate) => void;
   onConnectionChange: (connected: boolean) => void;
+  /** The learner leaves the terminal with the keyboard (Shift+Tab). */
+  onLeave: () => void;
 }
 
 export interface TerminalSession {
@@ -90,9 +92,18 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     linkHandler: { activate: (_event, uri) => openSafeLink(uri) },
   });
   installClipboardBridge(term, () => status.flashNote(t("clipboard.copied")));
+  // Tab belongs to the shell (completion), so the keyboard needs a way out (WCAG 2.1.2):
+  // Shift+Tab, which the shell hardly uses, goes back to the lesson.
+  term.attachCustomKeyEventHandler((e) => {
+    if (e.type !== "keydown" || e.key !== "Tab" || !e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return true;
+    e.preventDefault();
+    opts.onLeave();
+    return false;
+  });
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(host);
+  term.textarea?.setAttribute("aria-describedby", "terminal-keys");
 
   const query: Record<string, string> = { lang: opts.lang };
   if (opts.lessonId) query.lesson = opts.lessonId;
