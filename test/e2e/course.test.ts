@@ -172,7 +172,7 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
     expect((await ok(p, "docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' shell")).trim()).toBe("exited 0");
   },
   "containers.inspect": async ({ p }, id) => {
-    const ip = (await ok(p, "docker inspect -f '{{.NetworkSettings.IPAddress}}' web")).trim();
+    const ip = (await ok(p, "docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web")).trim();
     expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
     await p.answerText(id, ip);
   },

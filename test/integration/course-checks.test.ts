@@ -276,7 +276,7 @@ describe("containers lesson", () => {
 
     it("passes for the running container's IP and fails for a made-up one", async () => {
       await run(main, "docker run -d --name web busybox httpd -f -p 80");
-      const ip = await run(main, "docker inspect -f '{{.NetworkSettings.IPAddress}}' web");
+      const ip = await run(main, "docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web");
       expect(ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
       expectResult(await grade("containers.inspect", main, ip), { passed: true, en: `Right: ${ip}` });
       expectResult(await grade("containers.inspect", main, "10.123.45.67"), { passed: false, attempted: true, en: '"10.123.45.67" is not what your box says' });

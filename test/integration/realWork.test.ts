@@ -112,7 +112,7 @@ it("judges an answer when it is submitted, never again on later events, and allo
   expect((await submit(learner, "containers.inspect", guess)).ok).toBe(true);
   await failed;
   // The container that gets that address starts: the old guess does not turn right by itself.
-  expect((await sh(box.container, "docker run -d --name web busybox httpd -f -p 80 && docker inspect -f '{{.NetworkSettings.IPAddress}}' web")).out).toContain(guess);
+  expect((await sh(box.container, "docker run -d --name web busybox httpd -f -p 80 && docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' web")).out).toContain(guess);
   await new Promise((r) => setTimeout(r, 1500));
   expect(latest(learner, "containers.inspect")?.status).toBe("failed");
   // Submitted again, now that it is true, it passes.
