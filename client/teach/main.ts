@@ -135,8 +135,10 @@ async function showDashboard(teacher: string): Promise<void> {
   });
   socket.on("row", ({ code, row }) => {
     if (view.snapshot?.class.code !== code) return;
+    const joined = !view.rows.has(row.learnerId);
     view.rows.set(row.learnerId, row);
     scheduleRender();
+    if (joined) void refreshList(); // the class list's learner count
   });
 
   async function refreshList(): Promise<void> {

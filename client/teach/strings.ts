@@ -11,7 +11,7 @@ const en = {
   "login.failed": "Could not log in: {error}",
   "classes.title": "Your classes",
   "classes.none": "No classes yet: create one below.",
-  "classes.members": "{n} learners",
+  "classes.members": "learners: {n}",
   "classes.ended": "ended",
   "new.title": "New class",
   "new.name": "Name",
