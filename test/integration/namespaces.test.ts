@@ -1,6 +1,7 @@
 // Each learner's namespace in the lab registry, against the real registry, gate and boxes:
 // a learner pushes under their own; pushing over, or deleting, a classmate's is refused;
 // pulling a classmate's image is allowed, and passes nothing.
+import crypto from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { runCheck } from "../../server/checks/grader.ts";
 import type { Config } from "../../server/config.ts";
@@ -13,8 +14,9 @@ let lab: Shiplab;
 let config: Readonly<Config>;
 let ada: Box;
 let bob: Box;
-const ADA = `ad${Date.now().toString(16).padStart(14, "0")}`.slice(0, 16);
-const BOB = `b0${Date.now().toString(16).padStart(14, "0")}`.slice(0, 16);
+// New learners (so new namespaces: the registry keeps what earlier runs pushed).
+const ADA = `ad${crypto.randomBytes(7).toString("hex")}`;
+const BOB = `b0${crypto.randomBytes(7).toString("hex")}`;
 const R = "registry.lab:5000";
 
 beforeAll(async () => {
