@@ -1,6 +1,7 @@
 // Pushing to and pulling back from the lab registry, judged by the registry's own answer
 // (the manifest it serves) and by the box daemon's records (digests, events).
 import type Docker from "dockerode";
+import { manifestDigest } from "../registry/digestRef.ts";
 import { pastEvents } from "./daemonEvents.ts";
 import { repositoryPattern, stringParam } from "./imageMatch.ts";
 import { msg, type CheckKind, type Localized } from "./types.ts";
@@ -37,22 +38,6 @@ async function registryTags(docker: Docker, p: Params, namespace?: string): Prom
   );
 }
 
-const MANIFEST_TYPES = [
-  "application/vnd.docker.distribution.manifest.v2+json",
-  "application/vnd.docker.distribution.manifest.list.v2+json",
-  "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.oci.image.index.v1+json",
-].join(", ");
-
-async function registryDigest(registryUrl: string, repo: string, tag: string): Promise<string | undefined> {
-  const res = await fetch(`${registryUrl}/v2/${repo}/manifests/${tag}`, {
-    method: "HEAD",
-    headers: { accept: MANIFEST_TYPES },
-    signal: AbortSignal.timeout(5000),
-  });
-  return res.ok ? (res.headers.get("docker-content-digest") ?? undefined) : undefined;
-}
-
 const noRegistry = msg("This check needs the lab registry's address.", "这项检查需要实验室镜像仓库的地址。");
 
 export const registryPushed: CheckKind<Params> = {
@@ -82,7 +67,7 @@ export const registryPushed: CheckKind<Params> = {
     let first: Localized | undefined;
     for (const { image, repo, tag } of tags) {
       const name = `${p.registryHost}/${repo}:${tag}`;
-      const remote = await registryDigest(registryUrl, repo, tag);
+      const remote = await manifestDigest(registryUrl, repo, tag);
       const local = (image.RepoDigests ?? []).filter((d) => d.startsWith(`${p.registryHost}/${repo}@`)).map((d) => d.split("@")[1]);
       const pushedHere = !pushed || pushed.has(name) || (tag === "latest" && pushed.has(`${p.registryHost}/${repo}`));
       if (remote && local.includes(remote) && pushedHere) {

@@ -2,11 +2,21 @@
 // pulls, so that it leaves no tag in the learner's box for an exercise to find (a pulled
 // `busybox:latest` would pass "pull busybox" before the learner did anything).
 const MANIFEST_TYPES = [
-  "application/vnd.oci.image.index.v1+json",
+  "application/vnd.docker.distribution.manifest.v2+json",
   "application/vnd.docker.distribution.manifest.list.v2+json",
   "application/vnd.oci.image.manifest.v1+json",
-  "application/vnd.docker.distribution.manifest.v2+json",
+  "application/vnd.oci.image.index.v1+json",
 ].join(", ");
+
+/** The digest the lab registry serves for repository:tag, or undefined when it has none. */
+export async function manifestDigest(registryUrl: string, repository: string, tag: string, timeoutMs = 5000): Promise<string | undefined> {
+  const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
+    method: "HEAD",
+    headers: { accept: MANIFEST_TYPES },
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  return res.ok ? (res.headers.get("docker-content-digest") ?? undefined) : undefined;
+}
 
 /** "busybox" → library/busybox:latest; "ada/app:1" → ada/app:1 (the registry's own names). */
 export function registryName(image: string): { name: string; repository: string; tag: string } {
@@ -18,12 +28,7 @@ export function registryName(image: string): { name: string; repository: string;
 
 export async function digestRef(registryUrl: string, image: string): Promise<string> {
   const { name, repository, tag } = registryName(image);
-  const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
-    method: "HEAD",
-    headers: { accept: MANIFEST_TYPES },
-    signal: AbortSignal.timeout(10_000),
-  });
-  const digest = res.headers.get("docker-content-digest");
-  if (!res.ok || !digest) throw new Error(`the lab registry has no ${image} (HTTP ${res.status})`);
+  const digest = await manifestDigest(registryUrl, repository, tag, 10_000);
+  if (!digest) throw new Error(`the lab registry has no ${image}`);
   return `${name}@${digest}`;
 }

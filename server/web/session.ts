@@ -1,6 +1,7 @@
 // Who the learner is: a random id in a cookie signed with HMAC-SHA256. Enough for now
 // (no accounts); the page and the terminal socket both read it.
 import crypto from "node:crypto";
+import { cookieValue } from "./cookies.ts";
 
 export const COOKIE_NAME = "shiplab_learner";
 const ID_PATTERN = /^[a-f0-9]{16}$/;
@@ -31,17 +32,13 @@ export class LearnerSessions {
 
   /** The learner id from a Cookie header. */
   fromCookieHeader(header: string | undefined): string | undefined {
-    for (const part of (header ?? "").split(";")) {
-      const eq = part.indexOf("=");
-      if (eq < 0) continue;
-      if (part.slice(0, eq).trim() !== COOKIE_NAME) continue;
-      try {
-        return this.verify(decodeURIComponent(part.slice(eq + 1).trim()));
-      } catch {
-        return undefined; // broken percent-encoding: as if there were no cookie
-      }
+    const value = cookieValue(header, COOKIE_NAME);
+    if (value === undefined) return undefined;
+    try {
+      return this.verify(decodeURIComponent(value));
+    } catch {
+      return undefined; // broken percent-encoding: as if there were no cookie
     }
-    return undefined;
   }
 
   setCookieHeader(learnerId: string): string {

@@ -2,6 +2,7 @@
 // with a key of its own derived from the server's secret. A session ends after SESSION_MS,
 // and when the teacher's password is reset after it began (a reset logs every device out).
 import crypto from "node:crypto";
+import { cookieValue } from "./cookies.ts";
 import type { TeacherStore } from "../store/teacherStore.ts";
 
 export const TEACHER_COOKIE = "shiplab_teacher";
@@ -34,12 +35,8 @@ export class TeacherSessions {
 
   /** The teacher's name from a Cookie header, or undefined (none, forged, expired, reset since). */
   fromCookieHeader(header: string | undefined): string | undefined {
-    for (const part of (header ?? "").split(";")) {
-      const eq = part.indexOf("=");
-      if (eq < 0 || part.slice(0, eq).trim() !== TEACHER_COOKIE) continue;
-      return this.verify(part.slice(eq + 1).trim());
-    }
-    return undefined;
+    const value = cookieValue(header, TEACHER_COOKIE);
+    return value === undefined ? undefined : this.verify(value);
   }
 
   private verify(value: string): string | undefined {
