@@ -4,6 +4,9 @@
 export type Lang = "en" | "zh-CN";
 export const LANGS: readonly Lang[] = ["en", "zh-CN"];
 
+/** The language a socket asked for, or English when it asked for none we speak. */
+export const langOrEnglish = (raw: unknown): Lang => (LANGS.includes(raw as Lang) ? (raw as Lang) : "en");
+
 export type ExerciseStatus = "pending" | "passed" | "failed";
 
 /** GET /api/lessons → LessonSummary[] */

@@ -16,10 +16,19 @@ export type QuotaMode = "squota" | "qgroup";
 /** The kernel offers simple quotas (btrfs "squota"). */
 export const kernelHasSimpleQuotas = (): boolean => fs.existsSync("/sys/fs/btrfs/features/simple_quota");
 
-/** The file system's folder in /sys/fs/btrfs (named by its UUID). */
-async function btrfsSysDir(dataRoot: string): Promise<string> {
-  const uuid = (await run("findmnt", ["-n", "-o", "UUID", "--target", dataRoot])).trim();
-  return `/sys/fs/btrfs/${uuid}`;
+/**
+ * The file system's folder in /sys/fs/btrfs (named by its UUID). Looked up once per data
+ * root: repairQuotas runs before every box is handed out, and needs no process for it.
+ */
+const sysDirs = new Map<string, Promise<string>>();
+function btrfsSysDir(dataRoot: string): Promise<string> {
+  let dir = sysDirs.get(dataRoot);
+  if (!dir) {
+    dir = run("findmnt", ["-n", "-o", "UUID", "--mountpoint", dataRoot]).then((out) => `/sys/fs/btrfs/${out.trim()}`);
+    dir.catch(() => sysDirs.delete(dataRoot)); // not mounted yet: ask again next time
+    sysDirs.set(dataRoot, dir);
+  }
+  return dir;
 }
 
 /** "squota", "qgroup", or undefined when quotas are off. */

@@ -207,7 +207,8 @@ export class DockerSandbox implements SandboxManager {
 
   /**
    * The learner whose box has this address on the box network (the lab gate asks, to know
-   * whose push it is). Addresses are looked up once per box and remembered.
+   * whose push it is). Addresses are noted as boxes are confined; an adopted box's is
+   * looked up once.
    */
   async learnerAt(address: string): Promise<string | undefined> {
     const ip = address.replace(/^::ffff:/, "");
@@ -454,6 +455,9 @@ export class DockerSandbox implements SandboxManager {
   private async confine(box: Box): Promise<void> {
     const info = await this.o.docker.getContainer(box.container).inspect();
     const pid = info.State.Pid;
+    // Its address, for the lab gate to know whose push it is (learnerAt), known here for free.
+    const address = info.NetworkSettings.Networks?.[this.o.network.name]?.IPAddress;
+    if (address) this.addresses.set(box.container, address);
     isolateBoxPort(this.o.network, pid);
     if (this.o.runtime === "runc") {
       // Other runtimes (sysbox-runc) make the user namespace and cgroups themselves.

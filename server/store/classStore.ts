@@ -42,7 +42,8 @@ export interface ClassStore {
   byRecoveryHash(hash: string): MemberRecord | undefined;
   /** Adds a member unless the name is taken in the class or the class is full (one transaction). */
   join(m: Omit<MemberRecord, "joinedAt">, recoveryHash: string, maxLearners: number | null): JoinOutcome;
-  progressOf(code: string): MemberProgress[];
+  /** The class's progress, or only one member's (a live update of one row). */
+  progressOf(code: string, learnerId?: string): MemberProgress[];
 }
 
 type ClassRow = {
@@ -131,13 +132,14 @@ export class SqliteClassStore implements ClassStore {
     }).immediate();
   }
 
-  progressOf(code: string): MemberProgress[] {
+  progressOf(code: string, learnerId?: string): MemberProgress[] {
+    const one = learnerId === undefined ? "" : " AND m.learner = ?";
     const rows = this.db
       .prepare(
         `SELECT p.learner, p.exercise, p.status, p.updated_at, p.attempts FROM progress p
-         JOIN class_members m ON m.learner = p.learner WHERE m.class_code = ?`,
+         JOIN class_members m ON m.learner = p.learner WHERE m.class_code = ?${one}`,
       )
-      .all(code) as { learner: string; exercise: string; status: ExerciseStatus; updated_at: number; attempts: number }[];
+      .all(...(learnerId === undefined ? [code] : [code, learnerId])) as { learner: string; exercise: string; status: ExerciseStatus; updated_at: number; attempts: number }[];
     return rows.map((r) => ({ learnerId: r.learner, exerciseId: r.exercise, status: r.status, updatedAt: r.updated_at, attempts: r.attempts }));
   }
 }

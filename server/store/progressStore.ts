@@ -60,6 +60,16 @@ export interface ProgressStore {
   dispose(): void;
 }
 
+const SELECT_RECORD = "SELECT exercise, status, message, updated_at, attempts FROM progress";
+type RecordRow = { exercise: string; status: ExerciseStatus; message: string; updated_at: number; attempts: number };
+const toRecord = (r: RecordRow): ExerciseRecord => ({
+  exerciseId: r.exercise,
+  status: r.status,
+  message: JSON.parse(r.message),
+  updatedAt: r.updated_at,
+  attempts: r.attempts,
+});
+
 export class SqliteProgressStore implements ProgressStore {
   private db: Database.Database | undefined;
 
@@ -82,30 +92,27 @@ export class SqliteProgressStore implements ProgressStore {
   }
 
   forLearner(learnerId: string): Map<string, ExerciseRecord> {
-    const rows = this.open
-      .prepare("SELECT exercise, status, message, updated_at, attempts FROM progress WHERE learner = ?")
-      .all(learnerId) as { exercise: string; status: ExerciseStatus; message: string; updated_at: number; attempts: number }[];
-    return new Map(
-      rows.map((r) => [
-        r.exercise,
-        { exerciseId: r.exercise, status: r.status, message: JSON.parse(r.message), updatedAt: r.updated_at, attempts: r.attempts },
-      ]),
-    );
+    const rows = this.open.prepare(`${SELECT_RECORD} WHERE learner = ?`).all(learnerId) as RecordRow[];
+    return new Map(rows.map((r) => [r.exercise, toRecord(r)]));
+  }
+
+  /** One exercise's record: what `record` stored, read back without the learner's others. */
+  private one(learnerId: string, exerciseId: string): ExerciseRecord | undefined {
+    const row = this.open.prepare(`${SELECT_RECORD} WHERE learner = ? AND exercise = ?`).get(learnerId, exerciseId) as RecordRow | undefined;
+    return row && toRecord(row);
   }
 
   record(learnerId: string, rec: ExerciseRecord): ExerciseRecord {
     const db = this.open;
     return writing(() => db.transaction(() => {
-      const prev = db.prepare("SELECT status FROM progress WHERE learner = ? AND exercise = ?").get(learnerId, rec.exerciseId) as
-        | { status: ExerciseStatus }
-        | undefined;
-      if (prev?.status === "passed" && rec.status !== "passed") return this.forLearner(learnerId).get(rec.exerciseId)!;
+      const prev = this.one(learnerId, rec.exerciseId);
+      if (prev?.status === "passed" && rec.status !== "passed") return prev;
       db.prepare(
         `INSERT INTO progress (learner, exercise, status, message, updated_at, attempts) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (learner, exercise) DO UPDATE SET status = excluded.status, message = excluded.message,
            updated_at = excluded.updated_at, attempts = attempts + excluded.attempts`,
       ).run(learnerId, rec.exerciseId, rec.status, JSON.stringify(rec.message), rec.updatedAt, rec.status === "failed" ? 1 : 0);
-      return this.forLearner(learnerId).get(rec.exerciseId)!;
+      return this.one(learnerId, rec.exerciseId)!;
     })());
   }
 

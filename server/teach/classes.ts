@@ -6,7 +6,7 @@ import { msg, type Localized } from "../checks/types.ts";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import type { ExerciseStatus } from "../protocol.ts";
 import type { LabEvents } from "../events/labEvents.ts";
-import type { ClassRecord, ClassStore, MemberRecord } from "../store/classStore.ts";
+import type { ClassRecord, ClassStore, MemberProgress, MemberRecord } from "../store/classStore.ts";
 
 /** A refusal with an HTTP status and a sentence in each language. */
 export class ClassError extends Error {
@@ -123,7 +123,17 @@ export class Classes {
 
   /** The exercises of a class's lessons, in course order. */
   exerciseIds(cls: ClassRecord): string[] {
-    return cls.lessons.flatMap((id) => (this.lessons.get(id)?.exercises ?? []).map((e) => e.id));
+    return this.exercisesOf(cls).map((e) => e.id);
+  }
+
+  private exercisesOf(cls: ClassRecord): ClassGrid["exercises"] {
+    return cls.lessons.flatMap((id) => (this.lessons.get(id)?.exercises ?? []).map((e) => ({ id: e.id, lessonId: id, title: e.title })));
+  }
+
+  /** A class by its code as a person types it (any case). */
+  private byCodeAnyCase(code: string): ClassRecord | undefined {
+    const upper = code.toUpperCase();
+    return JOIN_CODE.test(upper) ? this.store.get(upper) : undefined;
   }
 
   memberIds(code: string): string[] {
@@ -132,7 +142,7 @@ export class Classes {
 
   /** What a learner sees before joining: the class's name, and whether it takes learners. */
   preview(code: string): { code: string; name: string; open: boolean } {
-    const c = JOIN_CODE.test(code.toUpperCase()) ? this.store.get(code.toUpperCase()) : undefined;
+    const c = this.byCodeAnyCase(code);
     if (!c) throw new ClassError(404, msg("No class has this code: check it with your teacher.", "没有这个代码的班级：请向老师核对。"));
     return { code: c.code, name: c.name, open: this.isOpen(c) };
   }
@@ -177,7 +187,7 @@ export class Classes {
 
   /** Any class's grid, for the operator's command line (no teacher to check). */
   gridForOperator(code: string): ClassGrid {
-    const c = JOIN_CODE.test(code.toUpperCase()) ? this.store.get(code.toUpperCase()) : undefined;
+    const c = this.byCodeAnyCase(code);
     if (!c) throw new ClassError(404, msg(`There is no class ${code}.`, `没有代码为 ${code} 的班级。`));
     return this.gridOf(c);
   }
@@ -185,29 +195,32 @@ export class Classes {
   /** A learner's class and their row in its grid; undefined when they are in no class. */
   rowOf(learnerId: string): { code: string; row: GridRow } | undefined {
     const m = this.membership(learnerId);
-    const row = m && this.gridOf(m.class).learners.find((l) => l.learnerId === learnerId);
-    return m && row ? { code: m.class.code, row } : undefined;
+    if (!m) return undefined;
+    // One learner's row only: it runs on every change a learner makes, whatever the class's size.
+    const [row] = this.rowsOf(m.class, [m.member], this.store.progressOf(m.class.code, learnerId));
+    return { code: m.class.code, row };
   }
 
   private gridOf(cls: ClassRecord): ClassGrid {
-    const code = cls.code;
-    const exercises = cls.lessons.flatMap((id) =>
-      (this.lessons.get(id)?.exercises ?? []).map((e) => ({ id: e.id, lessonId: id, title: e.title })),
-    );
-    const covered = new Set(exercises.map((e) => e.id));
+    return { class: cls, exercises: this.exercisesOf(cls), learners: this.rowsOf(cls, this.store.members(cls.code), this.store.progressOf(cls.code)) };
+  }
+
+  /** The members' rows: their progress on the class's exercises (others are not the class's). */
+  private rowsOf(cls: ClassRecord, members: MemberRecord[], progress: MemberProgress[]): GridRow[] {
+    const covered = new Set(this.exerciseIds(cls));
     const rows = new Map<string, GridRow>(
-      this.store.members(code).map((m) => [
+      members.map((m) => [
         m.learnerId,
         { learnerId: m.learnerId, displayName: m.displayName, joinedAt: m.joinedAt, passed: 0, lastProgressAt: m.joinedAt, cells: {} },
       ]),
     );
-    for (const p of this.store.progressOf(code)) {
+    for (const p of progress) {
       const row = rows.get(p.learnerId);
       if (!row || !covered.has(p.exerciseId)) continue;
       row.cells[p.exerciseId] = { status: p.status, at: p.updatedAt, attempts: p.attempts };
       if (p.status === "passed") row.passed++;
       row.lastProgressAt = Math.max(row.lastProgressAt, p.updatedAt);
     }
-    return { class: cls, exercises, learners: [...rows.values()] };
+    return [...rows.values()];
   }
 }

@@ -5,8 +5,8 @@
 import type { Namespace, Server, Socket } from "socket.io";
 import type { LabEvent, LabEvents } from "../events/labEvents.ts";
 import type { Logger } from "../log.ts";
-import type { DashboardRow, DashboardSnapshot, Lang, LearnerBoxState, ServerToTeacher, TeacherToServer } from "../protocol.ts";
-import { LANGS } from "../protocol.ts";
+import type { DashboardRow, DashboardSnapshot, LearnerBoxState, ServerToTeacher, TeacherToServer } from "../protocol.ts";
+import { langOrEnglish } from "../protocol.ts";
 import { originAllowed } from "../terminal/gateway.ts";
 import type { TerminalWatcher } from "../terminal/terminalSession.ts";
 import { msg } from "../checks/types.ts";
@@ -76,13 +76,13 @@ export class DashboardLive {
     socket.on("terminal:unwatch", unwatch);
     socket.on("terminal:watch", (req, ack) => {
       if (typeof ack !== "function") return;
-      const lang: Lang = LANGS.includes(req?.lang as Lang) ? (req.lang as Lang) : "en";
+      const lang = langOrEnglish(req?.lang);
       const learnerId = typeof req?.learnerId === "string" ? req.learnerId : "";
       try {
         // Only a learner of one of this teacher's classes.
-        const found = this.d.classes.rowOf(learnerId);
-        if (!found) throw new ClassError(404, msg("There is no such learner in your classes.", "你的班级里没有这位学员。"));
-        this.d.classes.ownedBy(socket.data.teacher, found.code);
+        const membership = this.d.classes.membership(learnerId);
+        if (!membership) throw new ClassError(404, msg("There is no such learner in your classes.", "你的班级里没有这位学员。"));
+        this.d.classes.ownedBy(socket.data.teacher, membership.class.code);
         unwatch();
         const watcher: TerminalWatcher = {
           output: (data) => socket.emit("terminal:output", { learnerId, data }),
@@ -102,7 +102,7 @@ export class DashboardLive {
     });
     socket.on("class:watch", (req, ack) => {
       if (typeof ack !== "function") return;
-      const lang: Lang = LANGS.includes(req?.lang as Lang) ? (req.lang as Lang) : "en";
+      const lang = langOrEnglish(req?.lang);
       try {
         const grid = this.d.classes.grid(socket.data.teacher, typeof req?.code === "string" ? req.code : "");
         for (const r of socket.rooms) if (r !== socket.id) void socket.leave(r);
@@ -122,14 +122,15 @@ export class DashboardLive {
   }
 
   private onEvent(e: LabEvent): void {
+    const found = this.d.classes.rowOf(e.learnerId);
+    // Self-paced learners are nobody's to watch: nothing of theirs is kept here.
+    if (!found) return;
     if (e.type === "box" || e.type === "lesson") {
       const s = this.seen.get(e.learnerId) ?? {};
       if (e.type === "box") s.box = e.state;
       else s.lessonId = e.lessonId;
       this.seen.set(e.learnerId, s);
     }
-    const found = this.d.classes.rowOf(e.learnerId);
-    if (!found) return;
     this.ns.to(room(found.code)).emit("row", { code: found.code, row: this.withSeen(found.row) });
   }
 

@@ -11,7 +11,7 @@ import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
 import type { LabEvents } from "../events/labEvents.ts";
 import { type ProgressStore, StoreWriteError } from "../store/progressStore.ts";
-import { LANGS, type AnswerAck, type AnswerSubmission, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
+import { langOrEnglish, type AnswerAck, type AnswerSubmission, type ClientToServer, type Lang, type ServerToClient } from "../protocol.ts";
 import { EngineUnavailableError } from "../sandbox/errors.ts";
 import type { Box, SandboxManager } from "../sandbox/sandboxManager.ts";
 import type { LearnerSessions } from "../web/session.ts";
@@ -74,7 +74,7 @@ export class TerminalGateway {
       if (!learnerId) return next(new Error(BOX_MESSAGES.noSession.en));
       const lang = socket.handshake.query.lang;
       socket.data.learnerId = learnerId;
-      socket.data.lang = LANGS.includes(lang as Lang) ? (lang as Lang) : "en";
+      socket.data.lang = langOrEnglish(lang);
       next();
     });
     d.io.on("connection", (socket) => void inBackground(d.log, "a learner's connection", () => this.onConnection(socket as LearnerSocket)));

@@ -7,23 +7,15 @@ import type { Logger } from "../log.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { errorHandler, HttpError, notFound } from "./httpError.ts";
 import { lessonRoutes } from "./lessonRoutes.ts";
-import type { LearnerSessions } from "./session.ts";
 import type { TeacherAccounts } from "../teach/teacherAccounts.ts";
-import type { Classes } from "../teach/classes.ts";
-import { classRoutes } from "./classRoutes.ts";
+import { classRoutes, type ClassRouteDeps } from "./classRoutes.ts";
 import { requireTeacher, teachRoutes } from "./teachRoutes.ts";
-import type { TeacherSessions } from "./teacherSessions.ts";
 
-export interface AppDeps {
+/** The class routes' needs (classes, sessions, the teacher's actions on boxes and exercises), and the rest of the page's. */
+export interface AppDeps extends ClassRouteDeps {
   lessons: LessonCatalog;
   store: ProgressStore;
-  sessions: LearnerSessions;
   teachers: TeacherAccounts;
-  teacherSessions: TeacherSessions;
-  classes: Classes;
-  onClassEnded?: (code: string) => void;
-  resetBox?: (learnerId: string) => Promise<boolean>;
-  resetExercise?: (learnerId: string, exerciseId: string) => void;
   log: Logger;
   clientDir: string;
 }
@@ -46,7 +38,7 @@ export function createApp(d: AppDeps): express.Express {
   });
   app.use(lessonRoutes(d.lessons, d.store));
   app.use(teachRoutes(d.teachers, d.teacherSessions));
-  app.use(classRoutes({ classes: d.classes, sessions: d.sessions, teacherSessions: d.teacherSessions, onClassEnded: d.onClassEnded, resetBox: d.resetBox, resetExercise: d.resetExercise }));
+  app.use(classRoutes(d));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const servePage = (name: "index.html" | "teach.html") => (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, name);
