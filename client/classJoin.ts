@@ -2,6 +2,7 @@
 // that brings the same learner to another device, and the class badge in the header.
 // Display names and class names are shown with textContent only.
 import { t } from "./i18n.ts";
+import { readStored, writeStored } from "./storage.ts";
 
 const RECOVERY_KEY = "shiplab.recovery";
 
@@ -18,21 +19,8 @@ async function postJson<T>(path: string, body: unknown, lang: string): Promise<T
   return data;
 }
 
-function storeRecovery(code: string): void {
-  try {
-    localStorage.setItem(RECOVERY_KEY, code);
-  } catch {
-    // No storage: the code was shown; the learner keeps it themselves.
-  }
-}
-
-function storedRecovery(): string | null {
-  try {
-    return localStorage.getItem(RECOVERY_KEY);
-  } catch {
-    return null;
-  }
-}
+const storeRecovery = (code: string) => writeStored(RECOVERY_KEY, code);
+const storedRecovery = () => readStored(RECOVERY_KEY);
 
 function field(label: string, input: HTMLInputElement): HTMLLabelElement {
   const l = document.createElement("label");

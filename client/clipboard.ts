@@ -3,26 +3,18 @@
 // the learner turns it on (the "Box may copy" switch, remembered in this browser). Reading
 // the clipboard (an OSC 52 query) is never answered: the box never sees the clipboard.
 import type { Terminal } from "@xterm/xterm";
+import { readStored, writeStored } from "./storage.ts";
 
 const STORAGE_KEY = "shiplab.osc52";
 /** Larger payloads are dropped: nobody copies megabytes from a terminal on purpose. */
 const MAX_TEXT_BYTES = 256 * 1024;
 
 export function clipboardAllowed(): boolean {
-  try {
-    return localStorage.getItem(STORAGE_KEY) === "on";
-  } catch {
-    return false;
-  }
+  return readStored(STORAGE_KEY) === "on";
 }
 
 export function setClipboardAllowed(on: boolean): void {
-  try {
-    if (on) localStorage.setItem(STORAGE_KEY, "on");
-    else localStorage.removeItem(STORAGE_KEY);
-  } catch {
-    // Storage refused (private mode): the switch then lasts for this page only.
-  }
+  writeStored(STORAGE_KEY, on ? "on" : null);
 }
 
 /** The text an OSC 52 write carries, or undefined for a query, a bad payload or too much. */

@@ -1,5 +1,6 @@
 // UI strings and the page language. Every key must exist in both languages (the types enforce it).
 import type { Lang } from "../server/protocol.ts";
+import { readStored, writeStored } from "./storage.ts";
 
 export const SUPPORTED_LANGS: readonly Lang[] = ["en", "zh-CN"];
 export const LANG_NAMES: Record<Lang, string> = { en: "English", "zh-CN": "简体中文" };
@@ -168,20 +169,8 @@ export function normalizeLang(value: string | null | undefined): Lang | undefine
   return undefined;
 }
 
-function readStored(): string | null {
-  try {
-    return localStorage.getItem(STORAGE_KEY);
-  } catch {
-    return null; // storage disabled (private mode, sandboxed iframe)
-  }
-}
-
 export function storeLang(lang: Lang): void {
-  try {
-    localStorage.setItem(STORAGE_KEY, lang);
-  } catch {
-    /* ignore */
-  }
+  writeStored(STORAGE_KEY, lang);
 }
 
 /** ?lang= wins (and is remembered), then localStorage, then the browser's language. */
@@ -191,7 +180,7 @@ export function detectLang(): Lang {
     storeLang(fromQuery);
     return fromQuery;
   }
-  const stored = normalizeLang(readStored());
+  const stored = normalizeLang(readStored(STORAGE_KEY));
   if (stored) return stored;
   return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
 }
