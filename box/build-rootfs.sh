@@ -2,12 +2,18 @@
 # Builds the box's root file system offline, from Debian's packages only.
 # Usage: build-rootfs.sh WORKDIR MIRROR_URL
 # Leaves WORKDIR/box.tar (the box) and WORKDIR/debian-slim.tar (a bare Debian, used
-# to seed debian:bookworm-slim in the lab registry). Run as root.
+# to seed debian:trixie-slim in the lab registry). Run as root.
+# The box is Debian 13 (trixie) whatever the host runs: learners meet the Docker they will
+# meet at work (Engine 26, BuildKit by default, buildx, Compose v2), not bookworm's 20.10.
 set -eu
 work=$1
 mirror=$2
 root="$work/rootfs"
-packages="docker.io gcc libc6-dev busybox-static vim-tiny nano-tiny procps iproute2 iptables less ca-certificates bash-completion"
+suite=trixie
+# trixie's packages, kept apart from the host's own apt cache (bookworm) but kept between
+# builds, so a rebuild of the box downloads nothing it already has.
+cache=${SHIPLAB_BOX_APT_CACHE:-/var/cache/shiplab/apt-$suite}
+packages="docker.io docker-cli docker-buildx docker-compose curl gcc libc6-dev busybox-static vim-tiny nano-tiny procps iproute2 iptables less ca-certificates bash-completion"
 
 step() { echo "::step:: $*"; }
 
@@ -21,9 +27,9 @@ trap cleanup EXIT
 rm -rf "$root"
 mkdir -p "$root"
 
-step "debootstrap minbase bookworm"
-# Reuse the host's package cache: Docker Engine's own packages are already there.
-debootstrap --variant=minbase --cache-dir=/var/cache/apt/archives bookworm "$root" "$mirror"
+step "debootstrap minbase $suite"
+mkdir -p "$cache/partial"
+debootstrap --variant=minbase --cache-dir="$cache" "$suite" "$root" "$mirror"
 
 step "snapshot bare Debian"
 tar -C "$root" --numeric-owner -cf "$work/debian-slim.tar" .
@@ -33,7 +39,7 @@ printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
-mount --bind /var/cache/apt/archives "$root/var/cache/apt/archives"
+mount --bind "$cache" "$root/var/cache/apt/archives"
 chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $packages
 cleanup
 

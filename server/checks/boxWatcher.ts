@@ -6,7 +6,7 @@ import Docker from "dockerode";
 import { EventStream } from "../docker/eventStream.ts";
 import type { EventType } from "./types.ts";
 
-const WATCHED: EventType[] = ["image", "container"];
+const WATCHED: EventType[] = ["image", "container", "network", "volume"];
 /** Enough for a lesson's worth of --rm runs; the oldest are forgotten first. */
 const MAX_AUTO_REMOVED = 2000;
 

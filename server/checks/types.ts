@@ -12,7 +12,8 @@ export interface CheckResult {
   attempted?: boolean;
 }
 
-export type EventType = "image" | "container";
+/** The daemon event types checks react to (compose and the networking and volumes lessons need all four). */
+export type EventType = "image" | "container" | "network" | "volume";
 
 /** What only the box itself can tell (its processes), where there is a box. */
 export interface BoxProbe {

@@ -11,7 +11,7 @@ import { BOX_RECIPE_DIR } from "../paths.ts";
 import { hostDebianMirror } from "./aptMirror.ts";
 
 export const BOX_REPOSITORY = "shiplab/box";
-/** A bare Debian made by the same debootstrap: the lab registry's debian:bookworm-slim. */
+/** A bare Debian made by the same debootstrap: the lab registry's debian:trixie-slim. */
 export const DEBIAN_SEED_REPOSITORY = "shiplab/seed-debian";
 
 export interface BoxImages {

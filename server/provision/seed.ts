@@ -1,5 +1,5 @@
 // Seeds the lab registry offline with the images the lessons pull: busybox, hello-world
-// and debian:bookworm-slim, all built from Debian packages already in the box image.
+// and debian:trixie-slim, all built from Debian packages already in the box image.
 import fs from "node:fs";
 import path from "node:path";
 import { run } from "../host/run.ts";
@@ -22,9 +22,9 @@ interface SeedImage {
 }
 
 export const SEED_IMAGES: SeedImage[] = [
-  { repository: "library/busybox", tags: ["latest", "1.35"], build: { dir: "busybox", cmd: ["sh"] } },
+  { repository: "library/busybox", tags: ["latest", "1.37"], build: { dir: "busybox", cmd: ["sh"] } },
   { repository: "library/hello-world", tags: ["latest"], build: { dir: "hello-world", cmd: ["/hello"] } },
-  { repository: "library/debian", tags: ["bookworm-slim", "12-slim", "bookworm"], build: { from: (i) => i.debian } },
+  { repository: "library/debian", tags: ["trixie-slim", "13-slim", "trixie"], build: { from: (i) => i.debian } },
 ];
 
 async function buildSeed(engine: LabEngine, build: { dir: string; cmd: string[] }, tag: string, images: BoxImages, workRoot: string): Promise<void> {

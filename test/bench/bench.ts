@@ -95,7 +95,7 @@ async function runToPassed(
       });
       await page.run("docker pull -q busybox");
       out.eventToPassed.push(await eventToPassed(page, events, "images.pull", "pull"));
-      await page.run("docker pull -q busybox:1.35");
+      await page.run("docker pull -q busybox:1.37");
       out.eventToPassed.push(await eventToPassed(page, events, "images.pull-tag", "pull"));
 
       const built = await sh(

@@ -133,8 +133,8 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
     expect(await ok(p, "docker images --digests busybox")).toMatch(/sha256:/);
   },
   "images.pull-tag": async ({ p }) => {
-    await ok(p, "docker pull busybox:1.35", 120_000);
-    expect(await ok(p, "docker images busybox --format '{{.Tag}}'")).toMatch(/^1\.35$/m);
+    await ok(p, "docker pull busybox:1.37", 120_000);
+    expect(await ok(p, "docker images busybox --format '{{.Tag}}'")).toMatch(/^1\.37$/m);
   },
   "images.layers": async ({ p }, id) => {
     await ok(p, "docker history busybox");

@@ -126,8 +126,8 @@ describe("images lesson", () => {
     });
   });
 
-  it("images.pull fails for a busybox:latest tagged from a pulled busybox:1.35 (box never pulled latest)", async () => {
-    await run(fresh, "docker rmi busybox busybox:mine\ndocker pull -q busybox:1.35\ndocker tag busybox:1.35 busybox");
+  it("images.pull fails for a busybox:latest tagged from a pulled busybox:1.37 (box never pulled latest)", async () => {
+    await run(fresh, "docker rmi busybox busybox:mine\ndocker pull -q busybox:1.37\ndocker tag busybox:1.37 busybox");
     expectResult(await grade("images.pull", fresh), { passed: false, attempted: true, en: /busybox:latest is here, but it was not pulled/ });
   });
 
@@ -158,10 +158,10 @@ describe("images lesson", () => {
       }
     });
 
-    it("images.pull-tag passes after docker pull busybox:1.35", async () => {
+    it("images.pull-tag passes after docker pull busybox:1.37", async () => {
       expectResult(await grade("images.pull-tag", main), { passed: false, attempted: false, en: /There is no busybox:<a tag other than latest>/ });
-      await run(main, "docker pull -q busybox:1.35");
-      expectResult(await grade("images.pull-tag", main), { passed: true, en: "busybox:1.35 was pulled from a registry" });
+      await run(main, "docker pull -q busybox:1.37");
+      expectResult(await grade("images.pull-tag", main), { passed: true, en: "busybox:1.37 was pulled from a registry" });
     });
   });
 });

@@ -63,7 +63,7 @@ it("tells the learner progress is not saved while the disk is full, saves it onc
 
   const filler = fillDisk();
   const unsaved = learner.next<ProgressSaving>("progress:saving", (s) => !s.saving, 60_000);
-  learner.socket.emit("term:input", "docker pull busybox:1.35\r");
+  learner.socket.emit("term:input", "docker pull busybox:1.37\r");
   expect((await unsaved).message).toMatch(/disk is full/);
   // No green the learner would lose on a restart.
   expect(learner.received.some((r) => r.event === "exercise" && passed("images.pull-tag")(r.payload as ExerciseUpdate))).toBe(false);

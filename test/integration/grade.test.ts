@@ -45,7 +45,7 @@ beforeAll(async () => {
   // The images lesson done by hand, except the layer-count answer, which comes from a file.
   const r = await sh(
     box.container,
-    `docker pull busybox && docker pull busybox:1.35 && mkdir -p h && cd h &&
+    `docker pull busybox && docker pull busybox:1.37 && mkdir -p h && cd h &&
      printf '#include <stdio.h>\\nint main(void){puts("hello docker from grade");return 0;}\\n' > hello.c &&
      gcc -static hello.c -o hello && printf 'FROM scratch\\nADD hello /\\nCMD ["/hello"]\\n' > Dockerfile &&
      docker build -q -t gr/hello-docker . && docker run gr/hello-docker`,

@@ -41,7 +41,7 @@ it("counts neither a lesson's set-up nor work before the lesson was opened, and 
   expect(tags.out).not.toContain("busybox:latest");
 
   // Work for the images lesson, before it is opened.
-  expect((await sh(box.container, "docker pull -q busybox:1.35")).code).toBe(0);
+  expect((await sh(box.container, "docker pull -q busybox:1.37")).code).toBe(0);
 
   // Now the images lesson opens: neither the set-up's pull nor the early one counts.
   const images = await openSocketLearner(lab.url, { cookie: containers.cookie, lesson: "images" });
@@ -54,7 +54,7 @@ it("counts neither a lesson's set-up nor work before the lesson was opened, and 
   // Done now, it counts.
   const tagPassed = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull-tag" && u.status === "passed", 60_000);
   const pullPassed = images.next<ExerciseUpdate>("exercise", (u) => u.id === "images.pull" && u.status === "passed", 60_000);
-  expect((await sh(box.container, "docker pull -q busybox:1.35 && docker pull -q busybox")).code).toBe(0);
+  expect((await sh(box.container, "docker pull -q busybox:1.37 && docker pull -q busybox")).code).toBe(0);
   await tagPassed;
   await pullPassed;
 

@@ -58,7 +58,8 @@ describe("a box", () => {
 
     // Its own daemon answers on the socket the checker reads, and runs inside the box.
     const inner = await new Docker({ socketPath: box.socketPath }).version();
-    expect(inner.ApiVersion).toBe("1.41");
+    expect(inner.ApiVersion).toBe("1.45");
+    expect(inner.Version).toMatch(/^26\./);
     const ps = await sh(box.container, "ps -ef | grep [d]ockerd");
     expect(ps.out).toMatch(/dockerd --host unix:\/\/\/var\/run\/docker.sock/);
 
