@@ -62,6 +62,10 @@ printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
 mkdir -p /shiplab
 rm -f /shiplab/docker.sock /var/run/docker.pid
 
+# The learner's `docker` talks to the server's "under the hood" tap (api.sock), which
+# forwards every request to the daemon and shows the learner the REST calls it made.
+ln -sfn /shiplab/api.sock /var/run/docker.sock
+
 # overlay2, not the btrfs driver the box's disk would suggest: btrfs subvolumes would sit
 # outside the box's disk quota (and the box's seccomp profile refuses btrfs ioctls).
-exec dockerd --host unix:///var/run/docker.sock --host unix:///shiplab/docker.sock --storage-driver overlay2 "$@"
+exec dockerd --host unix:///shiplab/docker.sock --storage-driver overlay2 "$@"

@@ -9,6 +9,18 @@ export const langOrEnglish = (raw: unknown): Lang => (LANGS.includes(raw as Lang
 
 export type ExerciseStatus = "pending" | "passed" | "failed";
 
+/** One Engine API request a learner's `docker` made, as the "under the hood" panel shows it. */
+export interface EngineApiCall {
+  method: string;
+  /** The request target, version prefix and query included (long ones cut short). */
+  path: string;
+  /** The daemon's HTTP status (101 for a hijacked stream: attach, exec); 0 when unknown. */
+  status: number;
+  /** When it was made (ms since the epoch) and how long the daemon took to answer. */
+  at: number;
+  ms: number;
+}
+
 /** GET /api/lessons → LessonSummary[] */
 export interface LessonSummary {
   id: string;
@@ -79,6 +91,8 @@ export interface ServerToClient {
   "request:refused": (refusal: RequestRefusal) => void;
   /** Whether results are being saved (false while the server's disk is full), with a sentence. */
   "progress:saving": (state: ProgressSaving) => void;
+  /** Engine API requests the learner's `docker` made: the recent ones on connecting, then each as it is answered. */
+  "engine:calls": (calls: EngineApiCall[]) => void;
 }
 
 export interface ProgressSaving {

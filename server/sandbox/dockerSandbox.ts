@@ -17,6 +17,8 @@ import { allCapabilitiesOf, boxCapDrop, hostBoundingSet } from "./capabilities.t
 import { BOX_ISOLATION, LABEL, baseLabels, isBoxId } from "./labels.ts";
 import { boxSeccompOpt } from "./seccompProfile.ts";
 import { execInBox, type ExecResult } from "./boxExec.ts";
+import { EngineApiTap } from "./engineApiTap.ts";
+import type { EngineApiCall } from "../protocol.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager, ShellCommand } from "./sandboxManager.ts";
 
 export interface DockerSandboxOptions {
@@ -67,6 +69,9 @@ export class DockerSandbox implements SandboxManager {
   private readonly lost = new Map<string, RemovalReason>();
   private readonly removedListeners = new Set<(box: Box, reason: RemovalReason) => void>();
   private readonly pooledListeners = new Set<(box: Box) => void>();
+  private readonly apiCallListeners = new Set<(box: Box, call: EngineApiCall) => void>();
+  /** Each box's "under the hood" tap, by box id: the socket its docker CLI talks to. */
+  private readonly taps = new Map<string, EngineApiTap>();
   private filling = 0;
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Removals under way, by container name. */
@@ -147,6 +152,10 @@ export class DockerSandbox implements SandboxManager {
       const alive = current && c.State === "running" && (name.startsWith(learnerPrefix) || name.startsWith(poolPrefix));
       if (alive && (await this.daemonAnswers(box.socketPath))) {
         kept.add(id);
+        // The last server's tap went with it: the learner's `docker` needs a new one. One
+        // that cannot be opened (the box's root tampered with its folder) costs only the
+        // learner's own `docker`, not the adoption of everyone else's box.
+        await this.openTap(box).catch((err: Error) => this.o.log.warn(`box ${name.slice(1)}: no "under the hood" tap: ${err.message}`));
         if (box.learnerId) this.boxes.set(box.learnerId, { box, attached: 0, idleSince: Date.now() });
         else this.addToPool(box);
         this.o.log.info(`adopted box ${name.slice(1)}`);
@@ -276,6 +285,35 @@ export class DockerSandbox implements SandboxManager {
     return () => this.pooledListeners.delete(listener);
   }
 
+  onApiCall(listener: (box: Box, call: EngineApiCall) => void): () => void {
+    this.apiCallListeners.add(listener);
+    return () => this.apiCallListeners.delete(listener);
+  }
+
+  recentApiCalls(box: Box): EngineApiCall[] {
+    return this.taps.get(box.id)?.recent() ?? [];
+  }
+
+  /**
+   * Puts the tap in front of the box's daemon: the box's /var/run/docker.sock links to
+   * /shiplab/api.sock (box-init.sh), which is this server's. Calls are told with the box
+   * as it is then (a warm box gets its learner later).
+   */
+  private async openTap(box: Box): Promise<void> {
+    const tap = new EngineApiTap({
+      listenPath: path.join(path.dirname(box.socketPath), "api.sock"),
+      daemonPath: box.socketPath,
+      owner: this.o.boxRoot,
+      onCall: (call) => {
+        const now = this.list().find((b) => b.id === box.id);
+        if (now) for (const l of this.apiCallListeners) l(now, call);
+      },
+    });
+    this.taps.get(box.id)?.dispose();
+    this.taps.set(box.id, tap);
+    await tap.start();
+  }
+
   onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void {
     this.removedListeners.add(listener);
     return () => this.removedListeners.delete(listener);
@@ -348,6 +386,7 @@ export class DockerSandbox implements SandboxManager {
     try {
       await this.nameFree(name);
       const sockDir = await createSocketDir(boxDir, this.o.boxRoot);
+      await this.openTap(box);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
       const container = await this.createContainerNamed(name, {
         Image: this.o.image,
@@ -554,6 +593,8 @@ export class DockerSandbox implements SandboxManager {
     // container's removal can take a second or two, and an acquire waits for it).
     if (notify) for (const l of this.removedListeners) l(box, reason);
     this.addresses.delete(box.container);
+    this.taps.get(box.id)?.dispose();
+    this.taps.delete(box.id);
     await this.removeContainer(box.container);
     // The id names a folder: only one of ours is ever removed (a label could say "..").
     if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));
@@ -571,6 +612,8 @@ export class DockerSandbox implements SandboxManager {
     if (this.reaper) clearInterval(this.reaper);
     this.reaper = undefined;
     this.deaths?.dispose();
+    for (const tap of this.taps.values()) tap.dispose();
+    this.taps.clear();
     await Promise.allSettled([
       ...this.pending.values(),
       ...this.inFlight,

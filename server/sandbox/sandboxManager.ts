@@ -2,6 +2,7 @@
 // is dockerSandbox.ts; others (remote engines, Kubernetes) implement the same interface.
 import type Docker from "dockerode";
 import type { ExecResult } from "./boxExec.ts";
+import type { EngineApiCall } from "../protocol.ts";
 
 
 export interface Box {
@@ -53,6 +54,10 @@ export interface SandboxManager {
   shellCommand(box: Box): ShellCommand;
   /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
   onPooled(listener: (box: Box) => void): () => void;
+  /** Called for each Engine API request a box's `docker` CLI makes ("under the hood"). */
+  onApiCall(listener: (box: Box, call: EngineApiCall) => void): () => void;
+  /** The box's last few Engine API requests, oldest first. */
+  recentApiCalls(box: Box): EngineApiCall[];
   /** Called when a box is being removed (it is no one's from then on); returns an unsubscribe function. */
   onRemoved(listener: (box: Box, reason: RemovalReason) => void): () => void;
   /** Stops timers; boxes stay up so the next server adopts them. Idempotent. */

@@ -89,6 +89,9 @@ export class TerminalGateway {
         for (const s of this.sockets.get(learnerId) ?? []) s.emit("progress:saving", { saving, message: m[s.data.lang] });
       }),
       d.sandbox.onPooled((box) => this.prewarm(box)),
+      d.sandbox.onApiCall((box, call) => {
+        if (box.learnerId) for (const s of this.sockets.get(box.learnerId) ?? []) s.emit("engine:calls", [call]);
+      }),
       d.sandbox.onRemoved((box, reason) => {
         this.prewarmed.get(box.id)?.dispose();
         if (!box.learnerId) return;
@@ -252,6 +255,8 @@ export class TerminalGateway {
       this.d.sandbox.setAttached(learnerId, true);
       const replay = session.attach(peer);
       if (replay) socket.emit("term:replay", replay);
+      const calls = this.d.sandbox.recentApiCalls(box);
+      if (calls.length) socket.emit("engine:calls", calls);
       const state = replacedBecause ? "ready" : reconnect && replay ? "reconnected" : "ready";
       const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
       socket.emit("box:state", { state, message: message[lang] });

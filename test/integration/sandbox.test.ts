@@ -61,7 +61,7 @@ describe("a box", () => {
     expect(inner.ApiVersion).toBe("1.45");
     expect(inner.Version).toMatch(/^26\./);
     const ps = await sh(box.container, "ps -ef | grep [d]ockerd");
-    expect(ps.out).toMatch(/dockerd --host unix:\/\/\/var\/run\/docker.sock/);
+    expect(ps.out).toMatch(/dockerd --host unix:\/\/\/shiplab\/docker.sock/);
 
     // The same learner gets the same box.
     expect((await lab.sandbox.acquire("a000000000000001")).box.id).toBe(box.id);
