@@ -8,6 +8,7 @@ import { bindClipboardSwitch } from "./clipboard.ts";
 import { applyTranslations, detectLang, setLang } from "./i18n.ts";
 import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
 import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath, showOverallProgress } from "./nav.ts";
+import { HoodPanel } from "./hood.ts";
 import { StatusBar } from "./status.ts";
 import { startTerminal, type ShiplabSocket } from "./terminal.ts";
 
@@ -57,6 +58,12 @@ async function main(): Promise<void> {
   }
 
   const status = new StatusBar(byId("box-status"));
+  const hood = new HoodPanel({
+    toggle: byId<HTMLButtonElement>("hood-toggle"),
+    panel: byId("hood-panel"),
+    summary: byId("hood-summary"),
+    list: byId<HTMLOListElement>("hood-calls"),
+  });
   const session = startTerminal({
     host: byId("terminal"),
     status,
@@ -65,6 +72,8 @@ async function main(): Promise<void> {
     onExercise: (update) => pane.updateExercise(update),
     onConnectionChange: (connected) => pane.setConnected(connected),
     onLeave: () => byId("lesson-pane").focus(),
+    onCommand: () => hood.commandStarted(),
+    onEngineCalls: (calls, earlier) => (earlier ? hood.showEarlier(calls) : hood.add(calls)),
   });
   window.shiplab = { term: session.term, socket: session.socket };
   if (joinCode !== undefined) openJoinDialog(joinCode, lang);

@@ -2,7 +2,7 @@
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
 import { io, type Socket } from "socket.io-client";
-import type { AnswerAck, AnswerValue, ClientToServer, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
+import type { AnswerAck, AnswerValue, ClientToServer, EngineApiCall, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
 import { installClipboardBridge } from "./clipboard.ts";
 import { t } from "./i18n.ts";
 import type { StatusBar } from "./status.ts";
@@ -20,6 +20,10 @@ export interface TerminalOptions {
   onConnectionChange: (connected: boolean) => void;
   /** The learner leaves the terminal with the keyboard (Shift+Tab). */
   onLeave: () => void;
+  /** The learner pressed Enter (or a Run button typed a line): a command begins. */
+  onCommand: () => void;
+  /** Engine API requests the learner's `docker` made (see hood.ts). */
+  onEngineCalls: (calls: EngineApiCall[], earlier: boolean) => void;
 }
 
 export interface TerminalSession {
@@ -159,13 +163,18 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   socket.on("box:state", (payload) => status.setBox(payload));
   socket.on("progress:saving", (s) => status.setSaving(s.saving, s.message));
   socket.on("exercise", (update) => opts.onExercise(update));
+  socket.on("engine:calls", (batch) => {
+    if (batch && Array.isArray(batch.calls)) opts.onEngineCalls(batch.calls, batch.earlier === true);
+  });
   // This page sends only well-formed requests; a refusal means a bug worth seeing in the console.
   socket.on("request:refused", (r) => console.warn(`Shiplab refused ${r.event}: ${r.message}`));
 
   // --- input ------------------------------------------------------------------------------
   // Keystrokes typed while disconnected are dropped rather than buffered and replayed later.
   term.onData((data) => {
-    if (socket.connected && !replaying) socket.emit("term:input", data);
+    if (!socket.connected || replaying) return;
+    if (data.includes("\r")) opts.onCommand();
+    socket.emit("term:input", data);
   });
 
   // --- connection -------------------------------------------------------------------------
@@ -205,7 +214,10 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
       status.flashNote(t("status.notConnected"));
       return false;
     }
-    for (const line of lines) socket.emit("term:input", `${line}\r`);
+    for (const line of lines) {
+      opts.onCommand();
+      socket.emit("term:input", `${line}\r`);
+    }
     term.focus();
     return true;
   };

@@ -91,8 +91,8 @@ export interface ServerToClient {
   "request:refused": (refusal: RequestRefusal) => void;
   /** Whether results are being saved (false while the server's disk is full), with a sentence. */
   "progress:saving": (state: ProgressSaving) => void;
-  /** Engine API requests the learner's `docker` made: the recent ones on connecting, then each as it is answered. */
-  "engine:calls": (calls: EngineApiCall[]) => void;
+  /** Engine API requests the learner's `docker` made: the recent ones on connecting (`earlier`), then each as it is answered. */
+  "engine:calls": (batch: { calls: EngineApiCall[]; earlier: boolean }) => void;
 }
 
 export interface ProgressSaving {

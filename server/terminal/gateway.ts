@@ -90,7 +90,7 @@ export class TerminalGateway {
       }),
       d.sandbox.onPooled((box) => this.prewarm(box)),
       d.sandbox.onApiCall((box, call) => {
-        if (box.learnerId) for (const s of this.sockets.get(box.learnerId) ?? []) s.emit("engine:calls", [call]);
+        if (box.learnerId) for (const s of this.sockets.get(box.learnerId) ?? []) s.emit("engine:calls", { calls: [call], earlier: false });
       }),
       d.sandbox.onRemoved((box, reason) => {
         this.prewarmed.get(box.id)?.dispose();
@@ -256,7 +256,7 @@ export class TerminalGateway {
       const replay = session.attach(peer);
       if (replay) socket.emit("term:replay", replay);
       const calls = this.d.sandbox.recentApiCalls(box);
-      if (calls.length) socket.emit("engine:calls", calls);
+      if (calls.length) socket.emit("engine:calls", { calls, earlier: true });
       const state = replacedBecause ? "ready" : reconnect && replay ? "reconnected" : "ready";
       const message = replacedBecause ? BOX_MESSAGES.replaced : state === "reconnected" ? BOX_MESSAGES.reconnected : BOX_MESSAGES.ready;
       socket.emit("box:state", { state, message: message[lang] });

@@ -7,13 +7,18 @@ import { createRequire } from "node:module";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
+import { LessonCatalog } from "../../server/lessons/catalog.ts";
 import type { Shiplab } from "../../server/main.ts";
+import { LESSONS_DIR } from "../../server/paths.ts";
 import { launchBrowser, newLearnerContext } from "../support/browser.ts";
 import { LabPage } from "../support/labPage.ts";
 import { sh, startTestLab, stopTestLab } from "../support/testHost.ts";
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const LESSONS = ["architecture", "images", "containers", "registry"] as const;
+/** Every lesson of the course, as the catalog lists them. */
+const LESSONS = LessonCatalog.load(LESSONS_DIR)
+  .list()
+  .map((l) => l.id);
 
 let lab: Shiplab;
 let config: Readonly<Config>;
@@ -68,7 +73,10 @@ describe("every lesson page", () => {
       await page.waitForPrompt();
       await page.answerText("architecture.version", "0.99");
       await page.waitForExerciseStatus("architecture.version", "failed");
+      // With the "under the hood" panel open and showing requests too.
+      await page.page.locator('[data-testid="hood-toggle"]').click();
       await page.run("docker version > /dev/null");
+      await expect.poll(() => page.page.locator('[data-testid="hood-calls"] li').count()).toBeGreaterThan(0);
       expect(await violations(page)).toEqual([]);
     } finally {
       await page.close();

@@ -212,6 +212,9 @@ describe("lifecycle", () => {
       expect(second.boxOf("f0000000000000f2")).toBeUndefined();
       expect(await exists(dead.container)).toBe(false);
       expect(await exists(live.container)).toBe(true);
+      // The learner's `docker` works again: the new server opened its own tap for the box.
+      const ps = await sh(live.container, "docker ps -q && echo docker-answers");
+      expect(ps.out).toContain("docker-answers");
     } finally {
       await second.destroyAll();
       await second.dispose();
