@@ -100,14 +100,18 @@ function row(call: EngineApiCall): HTMLLIElement {
   const method = document.createElement("span");
   method.className = "hood-method";
   method.textContent = call.method;
-  const q = call.path.indexOf("?");
+  // IDs as `docker ps` shows them (12 characters): the row stays readable; the whole
+  // request target is the row's tooltip.
+  const shown = call.path.replace(/\b([0-9a-f]{12})[0-9a-f]{52}\b/g, "$1");
+  const q = shown.indexOf("?");
   const target = document.createElement("code");
   target.className = "hood-path";
-  target.textContent = q < 0 ? call.path : call.path.slice(0, q);
+  target.title = call.path;
+  target.textContent = q < 0 ? shown : shown.slice(0, q);
   if (q >= 0) {
     const query = document.createElement("span");
     query.className = "hood-query";
-    query.textContent = call.path.slice(q);
+    query.textContent = shown.slice(q);
     target.append(query);
   }
   const status = document.createElement("span");
@@ -115,6 +119,7 @@ function row(call: EngineApiCall): HTMLLIElement {
   status.dataset.tone = call.status === 0 || call.status >= 400 ? "bad" : "ok";
   status.textContent = call.status === 0 ? "—" : String(call.status);
   status.title = call.status === 0 ? t("hood.noAnswer") : (REASONS[call.status] ?? "");
-  li.append(method, " ", target, " ", status);
+  // The status before the path: a long path must not push it out of sight.
+  li.append(method, " ", status, " ", target);
   return li;
 }

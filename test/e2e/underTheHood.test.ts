@@ -23,7 +23,7 @@ afterAll(async () => {
   await stopTestLab(lab, config);
 });
 
-/** The panel's rows as "METHOD path-without-query status". */
+/** The panel's rows as "METHOD path-without-query status" (IDs shown as 12 characters, as `docker ps` does). */
 async function rows(p: LabPage): Promise<string[]> {
   return p.page.locator('[data-testid="hood-calls"] li').evaluateAll((lis) =>
     lis.map((li) => {
@@ -56,9 +56,9 @@ describe("the under-the-hood panel", () => {
         expect.arrayContaining([
           "HEAD /_ping 200",
           "POST /v1.45/containers/create 201",
-          expect.stringMatching(/^POST \/v1\.45\/containers\/[0-9a-f]{64}\/attach 101$/),
-          expect.stringMatching(/^POST \/v1\.45\/containers\/[0-9a-f]{64}\/start 204$/),
-          expect.stringMatching(/^POST \/v1\.45\/containers\/[0-9a-f]{64}\/wait 200$/),
+          expect.stringMatching(/^POST \/v1\.45\/containers\/[0-9a-f]{12}\/attach 101$/),
+          expect.stringMatching(/^POST \/v1\.45\/containers\/[0-9a-f]{12}\/start 204$/),
+          expect.stringMatching(/^POST \/v1\.45\/containers\/[0-9a-f]{12}\/wait 200$/),
         ]),
       );
       expect(await p.page.locator("#hood-summary").textContent()).toMatch(/^Your last command made \d+ Engine API requests:$/);
