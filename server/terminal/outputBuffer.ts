@@ -1,7 +1,13 @@
-// Terminal output on its way to the page: batched (one socket message per few ms instead
-// of one per pty read) and remembered (the last N characters, replayed on reconnect).
+// Terminal output on its way to the page: sent at once when the line is quiet (a keystroke's
+// echo never waits), batched only under sustained output (one socket message per few ms
+// instead of one per pty read), and remembered (the last N characters, replayed on reconnect).
+//
+// A leading-edge window: output that arrives when nothing was sent for `batchMs` goes out
+// at once and opens a window; what arrives during the window goes out together when it
+// closes (or sooner, at `batchMax`), and opens the next one.
 export class OutputBuffer {
   private pending = "";
+  /** Set while a window is open: something was sent less than batchMs ago. */
   private timer: NodeJS.Timeout | undefined;
   private history: string[] = [];
   private historyLength = 0;
@@ -15,14 +21,33 @@ export class OutputBuffer {
 
   push(data: string): void {
     this.remember(data);
+    if (!this.timer) {
+      // Quiet until now: an echo, a prompt, the first line of a burst. Out at once.
+      this.flush(data);
+      this.openWindow();
+      return;
+    }
     this.pending += data;
-    if (this.pending.length >= this.batchMax) this.flushNow();
-    else this.timer ??= setTimeout(() => this.flushNow(), this.batchMs);
+    if (this.pending.length >= this.batchMax) this.sendPending();
   }
 
+  /** Sends what is pending now (a page attaching must see everything before its replay). */
   flushNow(): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.sendPending();
+  }
+
+  private openWindow(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      // Output kept coming: send it, and keep batching while it does.
+      if (this.pending) {
+        this.sendPending();
+        this.openWindow();
+      }
+    }, this.batchMs);
+  }
+
+  private sendPending(): void {
     if (!this.pending) return;
     const data = this.pending;
     this.pending = "";

@@ -13,39 +13,52 @@ describe("OutputBuffer", () => {
     vi.useRealTimers();
   });
 
-  it("batches pushes into one flush after batchMs", () => {
+  it("sends output that arrives on a quiet line at once: an echo never waits", () => {
+    const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.push("a");
+    expect(flushed).toEqual(["a"]);
+    vi.advanceTimersByTime(10);
+    b.push("b");
+    expect(flushed).toEqual(["a", "b"]);
+  });
+
+  it("batches what follows within batchMs, and sends it when the window closes", () => {
     const b = new OutputBuffer(sink, 10, 1000, 1000);
     b.push("a");
     b.push("b");
     vi.advanceTimersByTime(5);
     b.push("c");
-    expect(flushed).toEqual([]);
+    expect(flushed).toEqual(["a"]);
     vi.advanceTimersByTime(4);
-    expect(flushed).toEqual([]);
+    expect(flushed).toEqual(["a"]);
     vi.advanceTimersByTime(1);
-    expect(flushed).toEqual(["abc"]);
+    expect(flushed).toEqual(["a", "bc"]);
     vi.advanceTimersByTime(100);
-    expect(flushed).toEqual(["abc"]);
-  });
-
-  it("starts a new batch after a flush", () => {
-    const b = new OutputBuffer(sink, 10, 1000, 1000);
-    b.push("one");
-    vi.advanceTimersByTime(10);
-    b.push("two");
-    vi.advanceTimersByTime(10);
-    expect(flushed).toEqual(["one", "two"]);
-  });
-
-  it("flushes at once when the batch reaches batchMax, and leaves no timer behind", () => {
-    const b = new OutputBuffer(sink, 10, 5, 1000);
-    b.push("abc");
-    expect(flushed).toEqual([]);
-    b.push("de");
-    expect(flushed).toEqual(["abcde"]);
+    expect(flushed).toEqual(["a", "bc"]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("keeps batching under sustained output: at most one message per window", () => {
+    const b = new OutputBuffer(sink, 10, 100_000, 100_000);
+    for (let ms = 0; ms < 100; ms++) {
+      b.push("x");
+      vi.advanceTimersByTime(1);
+    }
+    vi.advanceTimersByTime(20);
+    expect(flushed.join("")).toBe("x".repeat(100));
+    expect(flushed.length).toBeLessThanOrEqual(11);
+  });
+
+  it("sends at once when a batch reaches batchMax, and leaves no timer behind once quiet", () => {
+    const b = new OutputBuffer(sink, 10, 5, 1000);
+    b.push("0");
+    b.push("abc");
+    expect(flushed).toEqual(["0"]);
+    b.push("de");
+    expect(flushed).toEqual(["0", "abcde"]);
     vi.advanceTimersByTime(50);
-    expect(flushed).toEqual(["abcde"]);
+    expect(flushed).toEqual(["0", "abcde"]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("flushNow sends what is pending and nothing when empty", () => {
@@ -53,10 +66,11 @@ describe("OutputBuffer", () => {
     b.flushNow();
     expect(flushed).toEqual([]);
     b.push("x");
+    b.push("y");
     b.flushNow();
-    expect(flushed).toEqual(["x"]);
+    expect(flushed).toEqual(["x", "y"]);
     vi.advanceTimersByTime(50);
-    expect(flushed).toEqual(["x"]);
+    expect(flushed).toEqual(["x", "y"]);
   });
 
   it("replays recent output, whole", () => {
@@ -95,11 +109,12 @@ describe("OutputBuffer", () => {
 
   it("dispose drops the pending flush", () => {
     const b = new OutputBuffer(sink, 10, 1000, 1000);
+    b.push("sent at once");
     b.push("never sent");
     b.dispose();
     expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(100);
     b.flushNow();
-    expect(flushed).toEqual([]);
+    expect(flushed).toEqual(["sent at once"]);
   });
 });
