@@ -19,7 +19,9 @@ import { boxSeccompOpt } from "./seccompProfile.ts";
 import { execInBox, type ExecResult } from "./boxExec.ts";
 import { EngineApiTap } from "./engineApiTap.ts";
 import type { EngineApiCall } from "../protocol.ts";
-import type { Acquired, Box, RemovalReason, SandboxManager, ShellCommand } from "./sandboxManager.ts";
+import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
+import { startBoxShell } from "./boxShell.ts";
+import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
 
 export interface DockerSandboxOptions {
   /** Shiplab's own engine (user-namespaced), where boxes run. */
@@ -84,13 +86,8 @@ export class DockerSandbox implements SandboxManager {
   private capDrop: Promise<string[]> | undefined;
   private readonly boxesDir: string;
 
-  /** The docker CLI's own config folder (the server's HOME is not the shell's business). */
-  private readonly cliConfigDir: string;
-
   constructor(private readonly o: DockerSandboxOptions) {
     this.boxesDir = path.join(o.stateDir, "boxes", o.instance);
-    this.cliConfigDir = path.join(o.stateDir, "docker-cli");
-    fs.mkdirSync(this.cliConfigDir, { recursive: true });
   }
 
   private learnerName(learnerId: string): string {
@@ -249,19 +246,8 @@ export class DockerSandbox implements SandboxManager {
     return execInBox(this.o.docker, box.container, cmd, timeoutMs);
   }
 
-  shellCommand(box: Box): ShellCommand {
-    return {
-      file: "docker",
-      args: ["exec", "-it", "-e", "TERM=xterm-256color", "-e", "LANG=C.UTF-8", "-w", "/root", box.container, "bash", "-l"],
-      env: {
-        PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        HOME: this.cliConfigDir,
-        DOCKER_CONFIG: this.cliConfigDir,
-        // The docker CLI talks to Shiplab's engine, where the boxes are.
-        DOCKER_HOST: this.o.engineHost,
-        LANG: "C.UTF-8",
-      },
-    };
+  startShell(box: Box, size: TerminalSize, handlers: ShellHandlers): ShellProcess {
+    return startBoxShell(this.o.docker, box.container, size, handlers);
   }
 
   list(): Box[] {

@@ -3,6 +3,7 @@
 import type Docker from "dockerode";
 import type { ExecResult } from "./boxExec.ts";
 import type { EngineApiCall } from "../protocol.ts";
+import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
 
 
 export interface Box {
@@ -18,13 +19,6 @@ export interface Box {
   socketPath: string;
 }
 
-/** How to start the learner's shell in a box: a program node-pty runs on the host. */
-export interface ShellCommand {
-  file: string;
-  args: string[];
-  /** The whole environment of that program: never the server's own. */
-  env: Record<string, string>;
-}
 
 export type RemovalReason = "idle" | "lifetime" | "died" | "requested" | "orphan" | "class-ended" | "reset-by-teacher";
 
@@ -50,8 +44,8 @@ export interface SandboxManager {
   daemonOf(box: Box, timeoutMs?: number): Docker;
   /** Runs a command in the box as its root (not through the learner's shell). */
   exec(box: Box, cmd: string[], timeoutMs?: number): Promise<ExecResult>;
-  /** The learner's interactive shell in the box. */
-  shellCommand(box: Box): ShellCommand;
+  /** Starts the learner's interactive shell in the box (confined like the box's other processes). */
+  startShell(box: Box, size: TerminalSize, handlers: ShellHandlers): ShellProcess;
   /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
   onPooled(listener: (box: Box) => void): () => void;
   /** Called for each Engine API request a box's `docker` CLI makes ("under the hood"). */

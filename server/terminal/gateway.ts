@@ -293,7 +293,7 @@ export class TerminalGateway {
 
   private newSession(box: Box): TerminalSession {
     const session: TerminalSession = new TerminalSession({
-      command: this.d.sandbox.shellCommand(box),
+      startShell: (size, handlers) => this.d.sandbox.startShell(box, size, handlers),
       graceMs: this.d.graceMs,
       onDisposed: () => {
         for (const map of [this.terminals, this.prewarmed]) {

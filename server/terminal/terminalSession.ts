@@ -1,9 +1,8 @@
 // One learner's shell in their box: a pty running the sandbox's shell command, shared
 // by every page the learner has open, kept for a grace period after the last page leaves
 // so a reload or a dropped connection gets the same shell and its recent output back.
-import * as pty from "node-pty";
-import type { ShellCommand } from "../sandbox/sandboxManager.ts";
 import { OutputBuffer } from "./outputBuffer.ts";
+import type { ShellProcess, ShellStarter } from "./shellProcess.ts";
 
 export interface TerminalPeer {
   output(data: string): void;
@@ -18,8 +17,8 @@ export interface TerminalWatcher {
 }
 
 export interface TerminalSessionOptions {
-  /** What runs in the pty (with its whole environment: never the server's own). */
-  command: ShellCommand;
+  /** Starts the shell (in the learner's box). */
+  startShell: ShellStarter;
   graceMs: number;
   /** Called once, when the session is disposed (grace ran out, or the box went away). */
   onDisposed: () => void;
@@ -40,7 +39,7 @@ export function validSize(size: unknown): { cols: number; rows: number } | undef
 }
 
 export class TerminalSession {
-  private proc: pty.IPty | undefined;
+  private proc: ShellProcess | undefined;
   private readonly peers = new Set<TerminalPeer>();
   /** Watchers neither keep the shell alive nor start one: they see what the learner sees. */
   private readonly watchers = new Set<TerminalWatcher>();
@@ -96,22 +95,22 @@ export class TerminalSession {
 
   resize(size: { cols: number; rows: number }): void {
     this.size = size;
-    this.proc?.resize(size.cols, size.rows);
+    this.proc?.resize(size);
   }
 
   private spawn(): void {
-    const { file, args, env } = this.o.command;
-    const proc = pty.spawn(file, args, { name: "xterm-256color", cols: this.size.cols, rows: this.size.rows, cwd: "/", env });
-    this.proc = proc;
-    proc.onData((d) => this.output.push(d));
-    proc.onExit(({ exitCode }) => {
-      if (this.proc !== proc) return;
-      this.proc = undefined;
-      this.output.flushNow();
-      if (this.disposed) return;
-      for (const p of this.peers) p.shellExited(exitCode);
-      this.o.onShellExit?.();
+    const proc: ShellProcess = this.o.startShell(this.size, {
+      data: (d) => this.output.push(d),
+      exit: (exitCode) => {
+        if (this.proc !== proc) return;
+        this.proc = undefined;
+        this.output.flushNow();
+        if (this.disposed) return;
+        for (const p of this.peers) p.shellExited(exitCode);
+        this.o.onShellExit?.();
+      },
     });
+    this.proc = proc;
   }
 
   dispose(): void {
@@ -121,11 +120,7 @@ export class TerminalSession {
     this.graceTimer = undefined;
     const proc = this.proc;
     this.proc = undefined;
-    try {
-      proc?.kill();
-    } catch {
-      // Already gone.
-    }
+    proc?.kill();
     this.output.dispose();
     this.peers.clear();
     for (const w of this.watchers) w.ended();

@@ -5,6 +5,7 @@
 // prompt, and bursts of every learner at once. Afterwards, once every box has been reaped,
 // it counts what is left: shells, `docker exec` processes, boxes, mounts, pages, timers.
 import fs from "node:fs";
+import { openBoxShells } from "../../server/sandbox/boxShell.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { LABEL } from "../../server/sandbox/labels.ts";
 import { openSocketLearner } from "../support/socketLearner.ts";
@@ -30,21 +31,6 @@ export interface SoakResult {
 }
 
 const MiB = 1024 ** 2;
-
-/** `docker` processes (the shells' exec clients) that are children of this process. */
-function execClients(): number {
-  let n = 0;
-  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      const m = /^\d+ \((.*)\) \S (\d+)/.exec(stat);
-      if (m && m[1] === "docker" && Number(m[2]) === process.pid) n++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return n;
-}
 
 const timers = () => process.getActiveResourcesInfo().filter((r) => r === "Timeout").length;
 
@@ -135,7 +121,7 @@ export async function runSoak(o: SoakOptions): Promise<SoakResult> {
         "learners held": learners,
         "shells (ptys)": shells,
         "warm shells": warmShells,
-        "docker exec processes": execClients(),
+        "box shell connections": openBoxShells(),
         "watched boxes": watchedBoxes,
         "boxes (server)": boxes,
         "box containers (engine)": containers,
