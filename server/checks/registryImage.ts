@@ -54,7 +54,7 @@ export const registryPushed: CheckKind<Params> = {
         attempted: false,
         message: msg(
           `Tag your image for the lab registry first, in your namespace: \`docker tag ada/hello-docker ${p.registryHost}/${ns}/hello-docker\`.`,
-          `先给镜像打上实验室仓库的标签，放在你的命名空间下：\`docker tag ada/hello-docker ${p.registryHost}/${ns}/hello-docker\`。`,
+          `先给镜像打上实验室镜像仓库的标签，放在你的命名空间下：\`docker tag ada/hello-docker ${p.registryHost}/${ns}/hello-docker\`。`,
         ),
       };
     }
@@ -71,7 +71,7 @@ export const registryPushed: CheckKind<Params> = {
       const local = (image.RepoDigests ?? []).filter((d) => d.startsWith(`${p.registryHost}/${repo}@`)).map((d) => d.split("@")[1]);
       const pushedHere = !pushed || pushed.has(name) || (tag === "latest" && pushed.has(`${p.registryHost}/${repo}`));
       if (remote && local.includes(remote) && pushedHere) {
-        return { passed: true, message: msg(`${name} is in the lab registry, same as your local image.`, `${name} 已在实验室仓库中，与本地镜像一致。`) };
+        return { passed: true, message: msg(`${name} is in the lab registry, same as your local image.`, `${name} 已在实验室镜像仓库中，与本地镜像一致。`) };
       }
       if (remote && local.includes(remote)) {
         first ??= msg(`${name} came from the registry, but you did not push it from here: \`docker push ${name}\`.`, `${name} 是从仓库拉取的，而不是你从这里推送的：请运行 \`docker push ${name}\`。`);
@@ -108,10 +108,10 @@ export const registryRepulled: CheckKind<Params> = {
       else if (e.Action === "pull" && named(e.Actor.ID) && deletedAt !== undefined && e.timeNano > deletedAt) pulledBack = withTag(e.Actor.ID);
     }
     if (pulledBack && (await registryTags(docker, p, namespace)).some((t) => `${prefix}${t.repo}:${t.tag}` === pulledBack)) {
-      return { passed: true, message: msg(`${pulledBack} was removed and pulled back from the lab registry.`, `${pulledBack} 已删除并从实验室仓库重新拉取。`) };
+      return { passed: true, message: msg(`${pulledBack} was removed and pulled back from the lab registry.`, `${pulledBack} 已删除并从实验室镜像仓库重新拉取。`) };
     }
     if (deletedAt !== undefined) {
-      return { passed: false, message: msg("Your image is removed; now pull it back from the lab registry with `docker pull`.", "镜像已删除；现在用 `docker pull` 从实验室仓库把它拉回来。") };
+      return { passed: false, message: msg("Your image is removed; now pull it back from the lab registry with `docker pull`.", "镜像已删除；现在用 `docker pull` 从实验室镜像仓库把它拉回来。") };
     }
     if (untagged) {
       return {

@@ -4,7 +4,7 @@ import { consoleLogger } from "../../server/log.ts";
 import { ensureHostPackages } from "../../server/provision/hostPackages.ts";
 import { provision } from "../../server/provision/index.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
-import { removeTestDisks, removeTestObjects, testConfig } from "./testHost.ts";
+import { removeStaleTestDbs, removeTestDisks, removeTestObjects, testConfig } from "./testHost.ts";
 
 export default async function setup(): Promise<() => Promise<void>> {
   const log = consoleLogger("test setup");
@@ -16,6 +16,7 @@ export default async function setup(): Promise<() => Promise<void>> {
     await removeTestObjects();
     await removeStaleFirewallRules();
     await removeTestDisks();
+    removeStaleTestDbs();
     host.registry.dispose();
   };
 }

@@ -13,6 +13,7 @@ import { provision, type Provisioned } from "../../server/provision/index.ts";
 import { labEnginePaths } from "../../server/provision/labEngine.ts";
 import { LABEL } from "../../server/sandbox/labels.ts";
 import { removeBoxDir } from "../../server/sandbox/boxSocketDir.ts";
+import { stateDbFile } from "../../server/store/stateDb.ts";
 
 export const log = process.env.SHIPLAB_TEST_VERBOSE ? consoleLogger("test") : silentLogger;
 
@@ -46,12 +47,31 @@ export async function startTestLab(overrides: Partial<Config> = {}): Promise<{ l
   return { lab, config };
 }
 
-/** Stops a test lab and removes its boxes, network and anything else it labelled; safe when it never started. */
+/** Stops a test lab and removes its boxes, network, state database and anything else it labelled; safe when it never started. */
 export async function stopTestLab(lab: Shiplab | undefined, config: Readonly<Config> | undefined): Promise<void> {
   try {
     await lab?.dispose({ removeBoxes: true });
   } finally {
-    if (config) await removeTestObjects(config.instance);
+    if (config) {
+      await removeTestObjects(config.instance);
+      removeStateDb(config.stateDir, config.instance);
+    }
+  }
+}
+
+/** A test lab's SQLite file and its journal files. */
+export function removeStateDb(stateDir: string, instance: string): void {
+  const file = stateDbFile(stateDir, instance);
+  for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+}
+
+/** State databases of test labs that ended a day ago or more without stopTestLab (a killed run). */
+export function removeStaleTestDbs(): void {
+  const { stateDir } = testConfig();
+  const dayAgo = Date.now() - 24 * 3600_000;
+  for (const name of fs.existsSync(stateDir) ? fs.readdirSync(stateDir) : []) {
+    const m = /^progress-(t[0-9a-f]{8})\.sqlite$/.exec(name);
+    if (m && fs.statSync(path.join(stateDir, name)).mtimeMs < dayAgo) removeStateDb(stateDir, m[1]);
   }
 }
 
