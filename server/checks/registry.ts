@@ -1,5 +1,6 @@
 // Every check kind a lesson may name. Adding a kind = one file + one line here.
 import { answerFact } from "./answerFact.ts";
+import { builtImage } from "./builtImage.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
@@ -49,6 +50,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     quiz,
     registryPushed,
     registryRepulled,
+    builtImage,
     allOf,
   ].map(
     (k) => [k.kind, k],
