@@ -2,7 +2,8 @@
 // What the daemon keeps tells: BuildKit writes "buildkit.dockerfile.v0" as the comment of
 // every history entry a Dockerfile step makes; `docker commit` adds an entry of its own
 // (whatever its -m says), sets the image's Parent and leaves a "commit" event; a pull
-// leaves a registry digest; an imported or pulled image has no BuildKit entry on top.
+// leaves a registry digest; an imported image, or one from the legacy builder
+// (DOCKER_BUILDKIT=0), has no BuildKit entry on top.
 // Every build and every `docker tag` leaves an image "tag" event, even a build that came
 // entirely from the cache, which is how "during this lesson" is told.
 import type Docker from "dockerode";
@@ -20,8 +21,8 @@ export interface HistoryEntry {
 export function historyProblem(history: readonly HistoryEntry[], name: string): Localized | undefined {
   if (history[0]?.Comment === BUILDKIT_COMMENT) return undefined;
   return msg(
-    `${name} was not made by \`docker build\`: its newest history entry is "${(history[0]?.CreatedBy || history[0]?.Comment || "").slice(0, 60)}". Build it from your Dockerfile with \`docker build -t ${name.replace(/:latest$/, "")} .\``,
-    `${name} 不是用 \`docker build\` 构建的：它最新的历史记录是 "${(history[0]?.CreatedBy || history[0]?.Comment || "").slice(0, 60)}"。请用 \`docker build -t ${name.replace(/:latest$/, "")} .\` 从你的 Dockerfile 构建它。`,
+    `${name} was not built by BuildKit, the builder of \`docker build\`: its newest history entry is "${(history[0]?.CreatedBy || history[0]?.Comment || "").slice(0, 60)}". Build it from your Dockerfile with \`docker build -t ${name.replace(/:latest$/, "")} .\``,
+    `${name} 不是由 \`docker build\` 的构建器 BuildKit 构建的：它最新的历史记录是 "${(history[0]?.CreatedBy || history[0]?.Comment || "").slice(0, 60)}"。请用 \`docker build -t ${name.replace(/:latest$/, "")} .\` 从你的 Dockerfile 构建它。`,
   );
 }
 
@@ -38,16 +39,17 @@ export async function builtHereProblem(docker: Docker, id: string, name: string,
       `${name} 来自镜像仓库（${pulledAs.split("@")[0]}）：请用 \`docker build\` 自己构建。`,
     );
   }
-  const committed = info.Parent
-    ? true
-    : (await pastEvents(docker, { type: ["container"], event: ["commit"] })).some((e) => e.Actor.Attributes?.imageID === info.Id);
-  if (committed) {
+  // `docker commit` leaves an event naming the image; the daemon forgets old events, but a
+  // commit also sets the image's Parent, which a BuildKit build never does (a commit may
+  // pass -m buildkit.dockerfile.v0, so the comment alone does not tell).
+  const history = (await docker.getImage(id).history()) as HistoryEntry[];
+  const commitEvent = (await pastEvents(docker, { type: ["container"], event: ["commit"] })).some((e) => e.Actor.Attributes?.imageID === info.Id);
+  if (commitEvent || (info.Parent && history[0]?.Comment === BUILDKIT_COMMENT)) {
     return msg(
       `${name} was made with \`docker commit\` from a container, not built from a Dockerfile: write the steps in a Dockerfile and run \`docker build\`.`,
       `${name} 是用 \`docker commit\` 从容器做出来的，不是用 Dockerfile 构建的：请把步骤写进 Dockerfile，再运行 \`docker build\`。`,
     );
   }
-  const history = (await docker.getImage(id).history()) as HistoryEntry[];
   const problem = historyProblem(history, name);
   if (problem) return problem;
   const named = await pastEvents(docker, { type: ["image"], event: ["tag"] }, since);
