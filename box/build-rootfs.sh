@@ -1,8 +1,9 @@
 #!/bin/sh
 # Builds the box's root file system offline, from Debian's packages only.
 # Usage: build-rootfs.sh WORKDIR MIRROR_URL
-# Leaves WORKDIR/box.tar (the box) and WORKDIR/debian-slim.tar (a bare Debian, used
-# to seed debian:trixie-slim in the lab registry). Run as root.
+# Leaves WORKDIR/box.tar (the box), WORKDIR/debian-slim.tar (a bare Debian, used to seed
+# debian:trixie-slim in the lab registry) and WORKDIR/gcc.tar (that Debian with gcc and
+# libc headers: the lab's gcc image, the build stage of the multistage lesson). Run as root.
 # The box is Debian 13 (trixie) whatever the host runs: learners meet the Docker they will
 # meet at work (Engine 26, BuildKit by default, buildx, Compose v2), not bookworm's 20.10.
 set -eu
@@ -34,13 +35,20 @@ debootstrap --variant=minbase --cache-dir="$cache" "$suite" "$root" "$mirror"
 step "snapshot bare Debian"
 tar -C "$root" --numeric-owner -cf "$work/debian-slim.tar" .
 
-step "install box packages"
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d"
 chmod +x "$root/usr/sbin/policy-rc.d"
 mount -t proc proc "$root/proc"
 mount --bind /dev "$root/dev"
 mount --bind "$cache" "$root/var/cache/apt/archives"
-chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $packages
+install_packages() { chroot "$root" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$@"; }
+
+step "install gcc, snapshot the gcc image"
+install_packages gcc libc6-dev
+tar -C "$root" --numeric-owner --exclude='./proc/*' --exclude='./dev/*' --exclude='./var/cache/apt/archives/*' \
+  --exclude='./var/lib/apt/lists/*' --exclude=./usr/sbin/policy-rc.d -cf "$work/gcc.tar" .
+
+step "install box packages"
+install_packages $packages
 cleanup
 
 step "configure box"

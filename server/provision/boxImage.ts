@@ -13,10 +13,13 @@ import { hostDebianMirror } from "./aptMirror.ts";
 export const BOX_REPOSITORY = "shiplab/box";
 /** A bare Debian made by the same debootstrap: the lab registry's debian:trixie-slim. */
 export const DEBIAN_SEED_REPOSITORY = "shiplab/seed-debian";
+/** That Debian with gcc and the C library's headers: the lab registry's gcc:14. */
+export const GCC_SEED_REPOSITORY = "shiplab/seed-gcc";
 
 export interface BoxImages {
   box: string;
   debian: string;
+  gcc: string;
   recipeHash: string;
 }
 
@@ -51,9 +54,11 @@ export async function ensureBoxImages(engine: LabEngine, workRoot: string, log: 
   const images = {
     box: `${BOX_REPOSITORY}:${recipeHash}`,
     debian: `${DEBIAN_SEED_REPOSITORY}:${recipeHash}`,
+    gcc: `${GCC_SEED_REPOSITORY}:${recipeHash}`,
     recipeHash,
   };
-  if ((await imageExists(docker, images.box)) && (await imageExists(docker, images.debian))) return images;
+  const built = await Promise.all([images.box, images.debian, images.gcc].map((ref) => imageExists(docker, ref)));
+  if (built.every(Boolean)) return images;
 
   const mirror = hostDebianMirror();
   const work = path.join(workRoot, `box-build-${recipeHash}`);
@@ -72,6 +77,7 @@ export async function ensureBoxImages(engine: LabEngine, workRoot: string, log: 
       images.box,
     ]);
     await run("docker", ["--host", engine.host, "import", "-c", 'CMD ["bash"]', path.join(work, "debian-slim.tar"), images.debian]);
+    await run("docker", ["--host", engine.host, "import", "-c", 'CMD ["bash"]', path.join(work, "gcc.tar"), images.gcc]);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
-// Seeds the lab registry offline with the images the lessons pull: busybox, hello-world
-// and debian:trixie-slim, all built from Debian packages already in the box image.
+// Seeds the lab registry offline with the images the lessons pull: busybox, hello-world,
+// debian:trixie-slim and gcc:14, all built from Debian packages already in the box image.
 import fs from "node:fs";
 import path from "node:path";
 import { run } from "../host/run.ts";
@@ -25,6 +25,8 @@ export const SEED_IMAGES: SeedImage[] = [
   { repository: "library/busybox", tags: ["latest", "1.37"], build: { dir: "busybox", cmd: ["sh"] } },
   { repository: "library/hello-world", tags: ["latest"], build: { dir: "hello-world", cmd: ["/hello"] } },
   { repository: "library/debian", tags: ["trixie-slim", "13-slim", "trixie"], build: { from: (i) => i.debian } },
+  // The build stage of the multistage lesson: the box has no Internet to install gcc from.
+  { repository: "library/gcc", tags: ["14", "latest"], build: { from: (i) => i.gcc } },
 ];
 
 async function buildSeed(engine: LabEngine, build: { dir: string; cmd: string[] }, tag: string, images: BoxImages, workRoot: string): Promise<void> {
@@ -74,7 +76,7 @@ export async function seedLabRegistry(
   const { docker } = engine;
   const marker = path.join(registry.dirPath, `seeded-${images.recipeHash}-${hashTree(path.join(REPO_ROOT, "seed"))}`);
   if (fs.existsSync(marker) && (await registry.tags("library/busybox")).length > 0) return;
-  const done = log.step("seeding the lab registry (busybox, hello-world, debian)");
+  const done = log.step("seeding the lab registry (busybox, hello-world, debian, gcc)");
   for (const seed of SEED_IMAGES) {
     let local: string;
     if ("dir" in seed.build) {

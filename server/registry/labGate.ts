@@ -14,7 +14,7 @@ export const LAB_REGISTRY_HOST = "registry.lab";
 
 /** Go's HTTP client shows the status text of a refused CONNECT as the error, so it must be one plain line. */
 export const NOT_IN_LAB_MESSAGE =
-  "Shiplab has no Internet access and the lab registry does not hold this image (it holds busybox, hello-world and debian:trixie-slim)";
+  "Shiplab has no Internet access and the lab registry does not hold this image (it holds busybox, hello-world, debian:trixie-slim and gcc:14)";
 
 /** Said instead when the lab registry itself is not answering (a pull fell through to the Internet). */
 export const REGISTRY_DOWN_MESSAGE =

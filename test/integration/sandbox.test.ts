@@ -96,6 +96,10 @@ describe("a box", () => {
     expect(pull.code).toBe(0);
     expect(pull.out).toContain("from-busybox");
     expect((await sh(box.container, "docker pull hello-world && docker run --rm hello-world")).out).toContain("Hello from Docker");
+    // The multistage lesson's build stage: a compiler the box cannot download.
+    const gcc = await sh(box.container, "docker pull -q gcc:14 >/dev/null && docker run --rm gcc:14 gcc --version");
+    expect(gcc.code, gcc.out).toBe(0);
+    expect(gcc.out).toMatch(/gcc .*\b14\./);
 
     const miss = await sh(box.container, "docker pull some/image-the-lab-lacks");
     expect(miss.code).not.toBe(0);
