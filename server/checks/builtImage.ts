@@ -2,6 +2,7 @@
 // what the daemon keeps of it: its configuration (ENTRYPOINT, CMD, WORKDIR, ENV, USER), its
 // history (which Dockerfile steps made it) and its files (read from a stopped container).
 import type Docker from "dockerode";
+import { buildCacheRecords } from "./buildCache.ts";
 import { findImages, repositoryPattern, stringList, stringParam } from "./imageMatch.ts";
 import { imageFiles } from "./imageFiles.ts";
 import { builtHereProblem, type HistoryEntry } from "./imageProvenance.ts";
@@ -31,6 +32,10 @@ export interface BuiltImageParams {
   absent: string[];
   steps: StepRule[];
   forbiddenSteps: StepRule[];
+  /** The image's size (all its layers) must stay under this many bytes. */
+  maxSize: number | undefined;
+  /** A `COPY --from=<stage>` step must have run (or served from the cache) during the lesson. */
+  copiedFromStage: boolean;
 }
 
 function commandRule(raw: unknown, what: string): CommandRule | undefined {
@@ -59,6 +64,12 @@ function stepRules(raw: unknown, what: string, messageKey: string): StepRule[] {
     pattern: regex(r?.pattern, `${what}[${i}].pattern`),
     message: localizedParam(r?.[messageKey], `${what}[${i}].${messageKey}`),
   }));
+}
+
+function maxSize(raw: unknown): number | undefined {
+  if (raw === undefined) return undefined;
+  if (typeof raw !== "number" || !(raw > 0)) throw new CheckParamError("maxSizeMB must be a number above 0");
+  return raw * 1e6;
 }
 
 function absolutePath(raw: unknown, what: string): string {
@@ -159,13 +170,16 @@ async function filesProblem(docker: Docker, id: string, p: BuiltImageParams, nam
 export const builtImage: CheckKind<BuiltImageParams> = {
   kind: "built-image",
   // Reading files makes (and removes) a probe container: container events must not
-  // re-run this check, or it would feed itself.
+  // re-run this check, or it would feed itself (so it is never put inside all-of, whose
+  // triggers include container events).
   triggers: ["image"],
   parse(raw) {
     const repository = stringParam(raw.repository, "repository");
     const files = raw.files === undefined ? {} : raw.files;
     if (typeof files !== "object" || files === null || Array.isArray(files)) throw new CheckParamError("files must map paths to content patterns");
-    if (raw.nonRootUser !== undefined && typeof raw.nonRootUser !== "boolean") throw new CheckParamError("nonRootUser must be true or false");
+    for (const flag of ["nonRootUser", "copiedFromStage"]) {
+      if (raw[flag] !== undefined && typeof raw[flag] !== "boolean") throw new CheckParamError(`${flag} must be true or false`);
+    }
     return {
       repository,
       pattern: repositoryPattern(repository),
@@ -181,6 +195,8 @@ export const builtImage: CheckKind<BuiltImageParams> = {
       absent: raw.absent === undefined ? [] : stringList(raw.absent, "absent").map((a) => absolutePath(a, "a path in absent")),
       steps: stepRules(raw.steps, "steps", "missing"),
       forbiddenSteps: stepRules(raw.forbiddenSteps, "forbiddenSteps", "found"),
+      maxSize: maxSize(raw.maxSizeMB),
+      copiedFromStage: raw.copiedFromStage === true,
     };
   },
   async run({ docker, since }, p) {
@@ -206,12 +222,35 @@ export const builtImage: CheckKind<BuiltImageParams> = {
   },
 };
 
+/**
+ * The image's history does not say where a COPY took its files from; BuildKit's cache does
+ * ("[stage-1 1/1] COPY --from=build /src/hello /hello"), and when it last served a build.
+ */
+async function copiedFromStageSince(docker: Docker, since: number | undefined): Promise<boolean> {
+  return (await buildCacheRecords(docker)).some(
+    (r) => /\bCOPY --from=/.test(r.Description) && r.LastUsedAt !== null && Date.parse(r.LastUsedAt) >= (since ?? 0),
+  );
+}
+
 async function imageProblem(docker: Docker, id: string, name: string, p: BuiltImageParams, since: number | undefined): Promise<Localized | undefined> {
   const built = await builtHereProblem(docker, id, name, since);
   if (built) return built;
   const info = await docker.getImage(id).inspect();
   const config = configProblem(info.Config, p, name);
   if (config) return config;
+  if (p.maxSize !== undefined && info.Size > p.maxSize) {
+    const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+    return msg(
+      `${name} is ${mb(info.Size)}; it must stay under ${mb(p.maxSize)}. Is the compiler still in it? The final stage should start FROM scratch or busybox and only copy the program from the build stage.`,
+      `${name} 有 ${mb(info.Size)}，应该小于 ${mb(p.maxSize)}。编译器是不是还留在里面？最后一个阶段应该 FROM scratch 或 busybox，只从构建阶段复制程序过来。`,
+    );
+  }
+  if (p.copiedFromStage && !(await copiedFromStageSince(docker, since))) {
+    return msg(
+      `${name} was not made by a multi-stage build: no \`COPY --from=…\` step ran since you opened this lesson. Compile in a build stage and copy the program over with \`COPY --from=build\`.`,
+      `${name} 不是多阶段构建出来的：自你打开本课以来，没有运行过 \`COPY --from=…\` 步骤。请在构建阶段里编译，再用 \`COPY --from=build\` 把程序复制过来。`,
+    );
+  }
   const steps = stepsProblem((await docker.getImage(id).history()) as HistoryEntry[], p);
   if (steps) return steps;
   return filesProblem(docker, id, p, name);

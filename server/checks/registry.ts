@@ -1,5 +1,6 @@
 // Every check kind a lesson may name. Adding a kind = one file + one line here.
 import { answerFact } from "./answerFact.ts";
+import { buildCacheReused } from "./buildCacheReused.ts";
 import { builtImage } from "./builtImage.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
@@ -51,6 +52,7 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     registryPushed,
     registryRepulled,
     builtImage,
+    buildCacheReused,
     allOf,
   ].map(
     (k) => [k.kind, k],
