@@ -1,7 +1,7 @@
 // A build reused BuildKit's cache during this lesson: some step of the kind asked for (its
 // description, e.g. a step of a stage in a multi-stage build, "[build 2/4] WORKDIR /src")
 // served a later build again. Read from the daemon's build-cache records, not from output.
-import { buildCacheRecords, reusedRecords } from "./buildCache.ts";
+import { lastImageTag, reusedRecords, settledBuildCache, type BuildCacheRecord } from "./buildCache.ts";
 import { stringParam } from "./imageMatch.ts";
 import { CheckParamError, msg, type CheckKind } from "./types.ts";
 
@@ -22,7 +22,9 @@ export const buildCacheReused: CheckKind<Params> = {
     }
   },
   async run({ docker, since }, p) {
-    const records = (await buildCacheRecords(docker)).filter((r) => p.description.test(r.Description));
+    const matching = (all: BuildCacheRecord[]) => all.filter((r) => p.description.test(r.Description));
+    const settled = await settledBuildCache(docker, (all) => reusedRecords(matching(all), since).length > 0, () => lastImageTag(docker));
+    const records = matching(settled);
     if (records.length === 0) {
       return {
         passed: false,

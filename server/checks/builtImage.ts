@@ -2,7 +2,7 @@
 // what the daemon keeps of it: its configuration (ENTRYPOINT, CMD, WORKDIR, ENV, USER), its
 // history (which Dockerfile steps made it) and its files (read from a stopped container).
 import type Docker from "dockerode";
-import { buildCacheRecords } from "./buildCache.ts";
+import { lastImageTag, settledBuildCache, type BuildCacheRecord } from "./buildCache.ts";
 import { findImages, repositoryPattern, stringList, stringParam } from "./imageMatch.ts";
 import { imageFiles } from "./imageFiles.ts";
 import { builtHereProblem, type HistoryEntry } from "./imageProvenance.ts";
@@ -227,9 +227,9 @@ export const builtImage: CheckKind<BuiltImageParams> = {
  * ("[stage-1 1/1] COPY --from=build /src/hello /hello"), and when it last served a build.
  */
 async function copiedFromStageSince(docker: Docker, since: number | undefined): Promise<boolean> {
-  return (await buildCacheRecords(docker)).some(
-    (r) => /\bCOPY --from=/.test(r.Description) && r.LastUsedAt !== null && Date.parse(r.LastUsedAt) >= (since ?? 0),
-  );
+  const copied = (records: BuildCacheRecord[]) =>
+    records.some((r) => /\bCOPY --from=/.test(r.Description) && r.LastUsedAt !== null && Date.parse(r.LastUsedAt) >= (since ?? 0));
+  return copied(await settledBuildCache(docker, copied, () => lastImageTag(docker)));
 }
 
 async function imageProblem(docker: Docker, id: string, name: string, p: BuiltImageParams, since: number | undefined): Promise<Localized | undefined> {
