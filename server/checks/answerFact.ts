@@ -3,7 +3,7 @@
 import type Docker from "dockerode";
 import { containerOutput } from "./logs.ts";
 import { stringParam } from "./imageMatch.ts";
-import { AnswerError, CheckParamError, LESSON_SETUP_LABEL, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
+import { AnswerError, CheckParamError, isLabOwned, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
 
 const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret"] as const;
 type Fact = (typeof FACTS)[number];
@@ -18,7 +18,7 @@ interface Params {
 const MAX_ANSWER = 200;
 
 async function runningContainers(docker: Docker): Promise<Docker.ContainerInspectInfo[]> {
-  const list = (await docker.listContainers()).filter((c) => !c.Labels?.[LESSON_SETUP_LABEL]);
+  const list = (await docker.listContainers()).filter((c) => !isLabOwned(c.Labels));
   return Promise.all(list.map((c) => docker.getContainer(c.Id).inspect()));
 }
 

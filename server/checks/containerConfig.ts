@@ -1,7 +1,7 @@
 // Some container was started a certain way: detached (-d), interactive with a TTY (-it),
 // running now. Judged from its configuration and state, not from what was typed.
 import type Docker from "dockerode";
-import { CheckParamError, LESSON_SETUP_LABEL, msg, type CheckKind, type Localized } from "./types.ts";
+import { CheckParamError, isLabOwned, msg, type CheckKind, type Localized } from "./types.ts";
 
 interface Params {
   running: boolean | undefined;
@@ -50,7 +50,7 @@ export const containerConfig: CheckKind<Params> = {
   },
   async run({ docker }, p) {
     const containers = (await docker.listContainers({ all: true }))
-      .filter((c) => !c.Labels?.[LESSON_SETUP_LABEL])
+      .filter((c) => !isLabOwned(c.Labels))
       .sort((a, b) => b.Created - a.Created);
     if (containers.length === 0) {
       return { passed: false, attempted: false, message: msg("No container yet.", "还没有容器。") };

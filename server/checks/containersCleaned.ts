@@ -1,6 +1,6 @@
 // No exited containers are left, after the learner removed at least a few.
 import { pastEvents } from "./daemonEvents.ts";
-import { CheckParamError, LESSON_SETUP_LABEL, msg, type CheckKind } from "./types.ts";
+import { CheckParamError, isLabOwned, msg, type CheckKind } from "./types.ts";
 
 interface Params {
   minRemoved: number;
@@ -16,12 +16,12 @@ export const containersCleaned: CheckKind<Params> = {
   },
   async run({ docker, since, autoRemoved }, p) {
     const exited = (await docker.listContainers({ all: true, filters: { status: ["exited", "created", "dead"] } })).filter(
-      (c) => !c.Labels?.[LESSON_SETUP_LABEL],
+      (c) => !isLabOwned(c.Labels),
     );
     // Removals the learner made since the lesson was opened: not the lesson's own
-    // containers, and not those the daemon removed itself (--rm).
+    // containers nor a check's probes, and not those the daemon removed itself (--rm).
     const removed = (await pastEvents(docker, { type: ["container"], event: ["destroy"] }, since)).filter(
-      (e) => !e.Actor.Attributes?.[LESSON_SETUP_LABEL] && !autoRemoved?.has(e.Actor.ID),
+      (e) => !isLabOwned(e.Actor.Attributes) && !autoRemoved?.has(e.Actor.ID),
     ).length;
     if (exited.length > 0) {
       const names = exited.map((c) => c.Names[0]?.slice(1)).slice(0, 5).join(", ");

@@ -1,5 +1,7 @@
 // Every check kind a lesson may name. Adding a kind = one file + one line here.
 import { answerFact } from "./answerFact.ts";
+import { buildCacheReused } from "./buildCacheReused.ts";
+import { builtImage } from "./builtImage.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
@@ -49,6 +51,8 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     quiz,
     registryPushed,
     registryRepulled,
+    builtImage,
+    buildCacheReused,
     allOf,
   ].map(
     (k) => [k.kind, k],

@@ -67,6 +67,17 @@ export interface CheckKind<P = unknown> {
 /** Containers a lesson started itself (lesson setup): never the learner's work. */
 export const LESSON_SETUP_LABEL = "shiplab.lesson-setup";
 
+/**
+ * Stopped containers a check creates for a moment to read an image's files (the archive
+ * API needs a container): never the learner's work either.
+ */
+export const CHECK_PROBE_LABEL = "shiplab.check-probe";
+
+/** Labels (of a container, or of its events) that mark it as Shiplab's, not the learner's. */
+export function isLabOwned(labels: Record<string, string> | undefined): boolean {
+  return Boolean(labels?.[LESSON_SETUP_LABEL] || labels?.[CHECK_PROBE_LABEL]);
+}
+
 export const msg = (en: string, zh: string): Localized => ({ en, "zh-CN": zh });
 
 export class CheckParamError extends Error {}

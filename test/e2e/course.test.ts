@@ -1,5 +1,5 @@
 // The whole course end to end, as a learner does it: a real browser opens each lesson in
-// turn (architecture, images, containers, registry), the learner types every command on the
+// turn (architecture, images, containers, registry, dockerfile, multistage), the learner types every command on the
 // keyboard into the terminal on the right, types or clicks the answers into the page's
 // answer forms, and every exercise turns green by itself (nobody presses "Check").
 // Twice: once in English, once in Simplified Chinese with a second learner (a new browser
@@ -19,7 +19,7 @@ import { LabPage, PROMPT } from "../support/labPage.ts";
 import { removeTestObjects, startTestLab, until } from "../support/testHost.ts";
 
 /** The course, in lesson order. */
-const LESSONS = ["architecture", "images", "containers", "registry"] as const;
+const LESSONS = ["architecture", "images", "containers", "registry", "dockerfile", "multistage"] as const;
 type LessonId = (typeof LESSONS)[number];
 
 const REGISTRY = "registry.lab:5000";
@@ -97,6 +97,11 @@ const HELLO_C = [
 ];
 
 const DOCKERFILE = ["cat > Dockerfile <<'EOF'", "FROM scratch", "ADD hello /", 'CMD ["/hello"]', "EOF"];
+
+/** A Dockerfile typed as the dockerfile and multistage lessons show it: a heredoc. */
+const dockerfile = (...lines: string[]) => ["cat > Dockerfile <<'EOF'", ...lines, "EOF"];
+
+const MULTI_HELLO_C = HELLO_C.map((l) => l.replace("hello docker", "hello from a multi-stage build"));
 
 /**
  * What the learner does for each exercise, by its id: commands typed into the terminal and
@@ -228,6 +233,45 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
     await ok(p, `docker pull ${REGISTRY}/${ns}/hello-docker`, 120_000);
     expect((await ok(p, `docker run --rm ${REGISTRY}/${ns}/hello-docker`)).trim()).toBe("hello docker");
   },
+  // ---------------------------------------------------------------- dockerfile
+  "dockerfile.entrypoint": async ({ p }) => {
+    await ok(p, "mkdir -p ~/greet && cd ~/greet");
+    await p.typeLines(dockerfile("FROM busybox", 'ENTRYPOINT ["echo", "hello"]', 'CMD ["world"]'));
+    await ok(p, "docker build -t greet .", 120_000);
+    expect((await ok(p, "docker run --rm greet Ada")).trim()).toBe("hello Ada");
+  },
+  "dockerfile.website": async ({ p }) => {
+    await ok(p, "mkdir -p ~/website/pages && cd ~/website");
+    await ok(p, "echo '<h1>Hello from my image</h1>' > pages/index.html && tar -cf pages.tar -C pages .");
+    await p.typeLines(dockerfile("FROM busybox", "ENV PORT=8080", "WORKDIR /srv", "ADD pages.tar .", "USER 1000", 'CMD httpd -f -p "$PORT"'));
+    await ok(p, "docker build -t website .", 120_000);
+    expect((await ok(p, "docker run --rm website id -u")).trim()).toBe("1000");
+  },
+  "dockerfile.ignore": async ({ p }) => {
+    await ok(p, "mkdir -p ~/notes && cd ~/notes");
+    await ok(p, "echo 'buy milk' > todo.txt && echo 'password=hunter2' > secret.txt && echo secret.txt > .dockerignore");
+    await p.typeLines(dockerfile("FROM busybox", "WORKDIR /notes", "COPY . .", 'CMD ["cat", "todo.txt"]'));
+    await ok(p, "docker build -t notes .", 120_000);
+    expect(await ok(p, "docker run --rm notes ls")).not.toContain("secret.txt");
+  },
+  // ---------------------------------------------------------------- multistage
+  "multistage.build": async ({ p }) => {
+    await ok(p, "mkdir -p ~/multi && cd ~/multi");
+    await p.typeLines(MULTI_HELLO_C);
+    await p.typeLines(
+      dockerfile("FROM gcc:14 AS build", "WORKDIR /src", "COPY hello.c .", "RUN gcc -static -o hello hello.c", "", "FROM scratch", "COPY --from=build /src/hello /hello", 'CMD ["/hello"]'),
+    );
+    // The first build downloads gcc:14 (about 170 MB) from the lab registry.
+    await ok(p, "docker build -t hello-small .", 240_000);
+    expect((await ok(p, "docker run --rm hello-small")).trim()).toBe("hello from a multi-stage build");
+  },
+  "multistage.cache": async ({ p }) => {
+    expect(await ok(p, "docker build -t hello-small .", 120_000)).toContain("CACHED");
+  },
+  "multistage.target": async ({ p }) => {
+    await ok(p, "docker build --target build -t hello-build .", 120_000);
+    expect(await ok(p, "docker run --rm hello-build ls /src")).toContain("hello");
+  },
 };
 
 describe("the whole course, end to end in a real browser, in English and in Chinese", () => {
@@ -259,7 +303,7 @@ describe("the whole course, end to end in a real browser, in English and in Chin
     console.log(`[course e2e timings, ms] ${JSON.stringify({ ...timings, total: Date.now() - t0 })}`);
   });
 
-  test("the course is the four lessons, in this order", () => {
+  test("the course is these lessons, in this order", () => {
     expect(lab!.lessons.list().map((l) => l.id)).toEqual([...LESSONS]);
     // Every exercise has a script here: a new exercise needs its learner's steps.
     const ids = LESSONS.flatMap((id) => exercisesOf(id).map((e) => e.id));
