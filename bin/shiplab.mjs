@@ -51,10 +51,26 @@ function ensureClient() {
   if (run(process.execPath, ["--import", "tsx", "scripts/build-client.ts"]) !== 0) fail("building the page failed: read the lines above.");
 }
 
+/**
+ * The server compiled to plain JavaScript (scripts/build-server.ts): `npm start` runs it
+ * with node alone, not TypeScript through tsx, which cost ≈40 MiB of RSS. Rebuilt when a
+ * server source is newer than the bundle.
+ */
+function ensureServer() {
+  const bundle = path.join(root, "dist", "server", "cli.mjs");
+  const sources = Math.max(newestMtime(path.join(root, "server")), fs.statSync(path.join(root, "package-lock.json")).mtimeMs);
+  if (fs.existsSync(bundle) && fs.statSync(bundle).mtimeMs >= sources) return bundle;
+  say("compiling the server …");
+  if (run(process.execPath, ["--import", "tsx", "scripts/build-server.ts"]) !== 0) fail("compiling the server failed: read the lines above.");
+  return bundle;
+}
+
 const [command = "help", ...rest] = process.argv.slice(2);
 ensureDependencies();
 // `image` copies the built page into Shiplab's image.
 if (command === "start" || command === "test" || command === "bench" || command === "image") ensureClient();
+// `image` copies the compiled server into Shiplab's image too.
+const serverBundle = command === "test" || command === "bench" || command === "soak" ? undefined : ensureServer();
 
 /**
  * Runs the long-lived command as a child that gets our signals: a SIGTERM to `npm start`
@@ -88,5 +104,5 @@ switch (command) {
     handOver(["--import", "tsx", "test/soak/main.ts", ...rest]);
     break;
   default:
-    handOver(["--import", "tsx", "server/cli.ts", command, ...rest]);
+    handOver([serverBundle, command, ...rest]);
 }

@@ -31,4 +31,5 @@ if [ "${legacy:-0}" -gt "${nft:-0}" ]; then
 fi
 
 cd /opt/shiplab
-exec node --import tsx server/cli.ts "$@"
+# The server compiled to JavaScript (npm run image builds dist/server): no tsx at run time.
+exec node dist/server/cli.mjs "$@"
