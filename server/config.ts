@@ -29,6 +29,7 @@ export interface Config {
   maxLifetimeMs: number;
   /** Ready boxes kept waiting for new learners. */
   warmPool: number;
+  boxStarts: number;
   /** A dropped terminal keeps its shell and output this long for a reconnect. */
   reconnectGraceMs: number;
   /** Secret that signs the learner cookie; generated into stateDir when unset. */
@@ -121,6 +122,7 @@ export const SETTINGS: { [K in keyof Config]: Setting<K> } = {
   idleTimeoutMs: { env: "SHIPLAB_IDLE_TIMEOUT", describe: "remove a box with no terminal open after", parse: duration, default: "20m" },
   maxLifetimeMs: { env: "SHIPLAB_MAX_LIFETIME", describe: "remove every box this long after creation", parse: duration, default: "4h" },
   warmPool: { env: "SHIPLAB_WARM_POOL", describe: "ready boxes kept for new learners", parse: int(0, 100), default: "1" },
+  boxStarts: { env: "SHIPLAB_BOX_STARTS", describe: "boxes started at once at most (learners first)", parse: int(1, 64), default: "4" },
   reconnectGraceMs: { env: "SHIPLAB_RECONNECT_GRACE", describe: "keep a dropped terminal's shell for", parse: duration, default: "5m" },
   secret: { env: "SHIPLAB_SECRET", describe: "secret that signs learner cookies", parse: text, default: undefined },
   teacherPassword: { env: "SHIPLAB_TEACHER_PASSWORD", describe: "first teacher's password (else one is printed once)", parse: text, default: undefined },

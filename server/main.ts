@@ -75,6 +75,7 @@ export function sandboxOptions(config: Config, host: Provisioned, network: BoxNe
     idleTimeoutMs: config.idleTimeoutMs,
     maxLifetimeMs: config.maxLifetimeMs,
     warmPool: config.warmPool,
+    boxStarts: config.boxStarts,
     testRun: config.testRun,
   };
 }

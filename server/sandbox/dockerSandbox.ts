@@ -21,6 +21,7 @@ import { EngineApiTap } from "./engineApiTap.ts";
 import type { EngineApiCall } from "../protocol.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
 import { startBoxShell } from "./boxShell.ts";
+import { StartLimiter } from "./startLimiter.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
 
 export interface DockerSandboxOptions {
@@ -46,6 +47,8 @@ export interface DockerSandboxOptions {
   idleTimeoutMs: number;
   maxLifetimeMs: number;
   warmPool: number;
+  /** Boxes started at once at most; learners' before the pool's. */
+  boxStarts: number;
   testRun: string | undefined;
   /** How often the reaper looks; defaults to a quarter of the shortest timeout, 1–30 s. */
   reapIntervalMs?: number;
@@ -85,9 +88,11 @@ export class DockerSandbox implements SandboxManager {
   /** The capabilities every box drops: they depend on how this engine reads "ALL". */
   private capDrop: Promise<string[]> | undefined;
   private readonly boxesDir: string;
+  private readonly starts: StartLimiter;
 
   constructor(private readonly o: DockerSandboxOptions) {
     this.boxesDir = path.join(o.stateDir, "boxes", o.instance);
+    this.starts = new StartLimiter(o.boxStarts);
   }
 
   private learnerName(learnerId: string): string {
@@ -363,7 +368,11 @@ export class DockerSandbox implements SandboxManager {
     return path.join(this.boxesDir, boxId, "sock", "docker.sock");
   }
 
-  private async createBox(learnerId: string | undefined): Promise<Box> {
+  private createBox(learnerId: string | undefined): Promise<Box> {
+    return this.starts.run(learnerId ? "learner" : "pool", () => this.createBoxNow(learnerId));
+  }
+
+  private async createBoxNow(learnerId: string | undefined): Promise<Box> {
     const id = crypto.randomBytes(6).toString("hex");
     const boxDir = path.join(this.boxesDir, id);
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { StartLimiter } from "../../server/sandbox/startLimiter.ts";
+
+/** A start that finishes when told to, noting when it began. */
+function gate(log: string[], name: string) {
+  let finish!: () => void;
+  const done = new Promise<void>((r) => (finish = r));
+  return { start: async () => { log.push(`start ${name}`); await done; return name; }, finish };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe("StartLimiter", () => {
+  it("runs at most max starts at once, and the next as soon as one ends", async () => {
+    const log: string[] = [];
+    const l = new StartLimiter(2);
+    const [a, b, c] = ["a", "b", "c"].map((n) => gate(log, n));
+    const ra = l.run("pool", a.start);
+    const rb = l.run("pool", b.start);
+    const rc = l.run("pool", c.start);
+    await tick();
+    expect(log).toEqual(["start a", "start b"]);
+    expect(l.queued).toBe(1);
+    a.finish();
+    expect(await ra).toBe("a");
+    await tick();
+    expect(log).toEqual(["start a", "start b", "start c"]);
+    b.finish();
+    c.finish();
+    expect(await Promise.all([rb, rc])).toEqual(["b", "c"]);
+    expect(l.queued).toBe(0);
+  });
+
+  it("starts a waiting learner's box before waiting pool boxes, learners in arrival order", async () => {
+    const log: string[] = [];
+    const l = new StartLimiter(1);
+    const busy = gate(log, "busy");
+    const p1 = gate(log, "pool1");
+    const l1 = gate(log, "learner1");
+    const l2 = gate(log, "learner2");
+    const all = [l.run("pool", busy.start), l.run("pool", p1.start), l.run("learner", l1.start), l.run("learner", l2.start)];
+    await tick();
+    busy.finish();
+    await tick();
+    l1.finish();
+    await tick();
+    l2.finish();
+    await tick();
+    p1.finish();
+    await Promise.all(all);
+    expect(log).toEqual(["start busy", "start learner1", "start learner2", "start pool1"]);
+  });
+
+  it("frees the slot when a start fails", async () => {
+    const l = new StartLimiter(1);
+    await expect(l.run("learner", async () => Promise.reject(new Error("no engine")))).rejects.toThrow("no engine");
+    expect(await l.run("learner", async () => "next")).toBe("next");
+  });
+});
