@@ -160,6 +160,8 @@ export async function startShiplab(config: Config, host: Provisioned, log: Logge
         }
       },
       resetExercise: (learnerId, exerciseId) => void grader.resetExercise(learnerId, exerciseId),
+      // Held for an hour: long enough for a lesson to start, not a day of idle boxes.
+      prepareBoxes: (count) => sandbox.prepare(count, 60 * 60_000),
       resetBox: async (learnerId) => {
         const box = sandbox.boxOf(learnerId);
         if (!box) return false;

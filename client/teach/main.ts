@@ -271,6 +271,26 @@ async function showDashboard(teacher: string): Promise<void> {
         await watch(s.class.code);
       });
     });
+    // Boxes warmed before the lesson: a class arriving at once gets its prompts at once.
+    const prepareCount = el("input", {
+      type: "number",
+      min: "1",
+      max: "200",
+      value: String(Math.max(1, view.rows.size)),
+      "aria-label": tt("class.prepareCount"),
+      "data-testid": "prepare-count",
+    });
+    const prepareNote = el("span", { class: "muted", role: "status", "data-testid": "prepare-note" });
+    const prepare = el("button", { type: "button", "data-testid": "prepare-boxes" }, tt("class.prepare"));
+    prepare.disabled = s.class.endedAt !== null;
+    prepare.addEventListener("click", () => {
+      const count = Number(prepareCount.value);
+      prepareNote.textContent = "";
+      void api<{ preparing: number }>(`/api/teach/classes/${s.class.code}/prepare-boxes`, { method: "POST", body: JSON.stringify({ count }) }).then(
+        (r) => (prepareNote.textContent = tt("class.preparing", { n: r.preparing })),
+        (err: Error) => (prepareNote.textContent = err.message),
+      );
+    });
     const exportLink = (format: "csv" | "json", key: "class.exportCsv" | "class.exportJson") =>
       el("a", { class: "button", href: `/api/teach/classes/${s.class.code}/export?format=${format}&lang=${lang}`, "data-testid": `export-${format}` }, tt(key));
 
@@ -306,6 +326,7 @@ async function showDashboard(teacher: string): Promise<void> {
         el("div", { class: "qr", "data-testid": "join-qr" }, qrSvg(joinUrl, tt("class.qr"))),
       ),
       el("div", { class: "actions" }, exportLink("csv", "class.exportCsv"), exportLink("json", "class.exportJson"), end),
+      el("div", { class: "actions" }, prepareCount, prepare, prepareNote),
       el(
         "div",
         { class: "controls" },

@@ -61,6 +61,8 @@ interface Tracked {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+/** At most this many boxes prepared ahead for a class (each holds memory until used). */
+export const MAX_PREPARED = 60;
 /** Written into the box's /shiplab once the host has confined it (box-init waits for it). */
 const CONFINED_MARKER = ".confined";
 
@@ -78,6 +80,8 @@ export class DockerSandbox implements SandboxManager {
   /** Each box's "under the hood" tap, by box id: the socket its docker CLI talks to. */
   private readonly taps = new Map<string, EngineApiTap>();
   private filling = 0;
+  /** Boxes a teacher asked to have ready, still to be handed out, until when. */
+  private prepared = { left: 0, until: 0 };
   private readonly inFlight = new Set<Promise<unknown>>();
   /** Removals under way, by container name. */
   private readonly removals = new Map<string, { boxId: string; done: Promise<void> }>();
@@ -198,6 +202,7 @@ export class DockerSandbox implements SandboxManager {
       await this.destroy(current.box.id, "died");
     }
     let box = this.pool.shift();
+    if (box && this.prepared.left > 0) this.prepared.left--;
     if (box && (await this.isRunning(box))) {
       await this.nameFree(this.learnerName(learnerId));
       // Renamed for the operator's eyes; everything else refers to it by its id, which stays.
@@ -344,11 +349,26 @@ export class DockerSandbox implements SandboxManager {
     for (const b of [...this.pool]) {
       if (now - b.createdAt > this.o.maxLifetimeMs) await this.destroy(b.id, "lifetime");
     }
+    // Prepared boxes nobody took, once their time is up: back to the usual pool size.
+    while (this.pool.length > this.poolTarget()) await this.destroy(this.pool[this.pool.length - 1].id, "requested");
     this.fillPool();
   }
 
+  prepare(count: number, forMs: number): number {
+    const left = Math.max(0, Math.min(MAX_PREPARED, Math.floor(count)));
+    this.prepared = { left, until: Date.now() + forMs };
+    this.fillPool();
+    return left;
+  }
+
+  /** The pool's size now: the usual warm pool, or more while a class's boxes are prepared. */
+  private poolTarget(): number {
+    const preparing = Date.now() < this.prepared.until ? this.prepared.left : 0;
+    return Math.max(this.o.warmPool, preparing);
+  }
+
   private fillPool(): void {
-    while (!this.disposed && this.pool.length + this.filling < this.o.warmPool) {
+    while (!this.disposed && this.pool.length + this.filling < this.poolTarget()) {
       this.filling++;
       const p = this.createBox(undefined)
         .then((box) => {

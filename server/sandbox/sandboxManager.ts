@@ -46,6 +46,12 @@ export interface SandboxManager {
   exec(box: Box, cmd: string[], timeoutMs?: number): Promise<ExecResult>;
   /** Starts the learner's interactive shell in the box (confined like the box's other processes). */
   startShell(box: Box, size: TerminalSize, handlers: ShellHandlers): ShellProcess;
+  /**
+   * Warms `count` boxes ahead of a class (a teacher's "prepare boxes"): the pool holds them
+   * until learners take them or `forMs` has passed; then it shrinks back to its usual size.
+   * Returns how many are being prepared (capped).
+   */
+  prepare(count: number, forMs: number): number;
   /** Called when a ready box joins the warm pool (so a shell can be opened in it ahead of time). */
   onPooled(listener: (box: Box) => void): () => void;
   /** Called for each Engine API request a box's `docker` CLI makes ("under the hood"). */

@@ -21,6 +21,8 @@ export interface ClassRouteDeps {
   resetBox?: (learnerId: string) => Promise<boolean>;
   /** Forgets a learner's result for one exercise; only what they do from now on counts. */
   resetExercise?: (learnerId: string, exerciseId: string) => void;
+  /** Warms boxes ahead of a class; returns how many are being prepared. */
+  prepareBoxes?: (count: number) => number;
 }
 
 const codeOf = (req: Request) => String(req.params.code);
@@ -56,6 +58,16 @@ export function classRoutes(d: ClassRouteDeps): Router {
     const lang = langOf(req.query.lang);
     const grid = answering(req, () => d.classes.grid(teacherOf(res), codeOf(req)));
     res.json({ ...grid, exercises: grid.exercises.map((e) => ({ ...e, title: e.title[lang] })), joinPath: `/join/${grid.class.code}` });
+  });
+
+  // Before a lesson: warm a box for each learner expected, so that a class arriving at once
+  // gets its prompts at once, not after thirty box starts.
+  r.post("/api/teach/classes/:code/prepare-boxes", teacher, json, (req, res) => {
+    const c = answering(req, () => d.classes.ownedBy(teacherOf(res), codeOf(req)));
+    if (c.endedAt !== null) throw new HttpError(409, "This class has ended.");
+    const count = (req.body as { count?: unknown } | undefined)?.count;
+    if (!Number.isInteger(count) || (count as number) < 1 || (count as number) > 200) throw new HttpError(400, "Give count, a whole number from 1 to 200.");
+    res.json({ preparing: d.prepareBoxes?.(count as number) ?? 0 });
   });
 
   r.post("/api/teach/classes/:code/end", teacher, (req, res) => {

@@ -35,6 +35,8 @@ export interface TestApp {
   classes: Classes;
   /** Codes of the classes ended through the API, in order. */
   ended: string[];
+  /** Counts asked of prepareBoxes, in order (the fake sandbox prepares at most 60). */
+  prepared: number[];
   dispose(): Promise<void>;
 }
 
@@ -53,7 +55,19 @@ export async function startTestApp(): Promise<TestApp> {
   const lessons = LessonCatalog.load(LESSONS);
   const classes = new Classes(new SqliteClassStore(db), lessons);
   const ended: string[] = [];
-  const app = createApp({ lessons, store, sessions, teachers, teacherSessions, classes, onClassEnded: (c) => ended.push(c), log: silentLogger, clientDir });
+  const prepared: number[] = [];
+  const app = createApp({
+    lessons,
+    store,
+    sessions,
+    teachers,
+    teacherSessions,
+    classes,
+    onClassEnded: (c) => ended.push(c),
+    prepareBoxes: (n) => (prepared.push(n), Math.min(n, 60)),
+    log: silentLogger,
+    clientDir,
+  });
   const server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   let disposed = false;
@@ -68,6 +82,7 @@ export async function startTestApp(): Promise<TestApp> {
     teacherSessions,
     classes,
     ended,
+    prepared,
     async dispose() {
       if (disposed) return;
       disposed = true;

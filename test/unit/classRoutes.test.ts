@@ -141,3 +141,24 @@ describe("permissions", () => {
     expect((await get("/api/teach/classes/ZZZZZZ", msLi)).status).toBe(404);
   });
 });
+
+describe("preparing boxes before a lesson", () => {
+  it("asks the sandbox for the teacher's count, and refuses a bad count, another's class and an ended one", async () => {
+    const { code } = await newClass(msLi);
+    const ok = await post(`/api/teach/classes/${code}/prepare-boxes`, { count: 25 }, msLi);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ preparing: 25 });
+    expect((await (await post(`/api/teach/classes/${code}/prepare-boxes`, { count: 150 }, msLi)).json())).toEqual({ preparing: 60 });
+    expect(t.prepared).toEqual([25, 150]);
+
+    for (const count of [0, -1, 2.5, "30", 201, null]) {
+      expect((await post(`/api/teach/classes/${code}/prepare-boxes`, { count }, msLi)).status, String(count)).toBe(400);
+    }
+    expect((await post(`/api/teach/classes/${code}/prepare-boxes`, { count: 5 }, mrWang)).status).toBe(403);
+    expect((await post(`/api/teach/classes/${code}/prepare-boxes`, { count: 5 })).status).toBe(403);
+    await post(`/api/teach/classes/${code}/end`, {}, msLi);
+    expect((await post(`/api/teach/classes/${code}/prepare-boxes`, { count: 5 }, msLi)).status).toBe(409);
+    expect(t.prepared).toEqual([25, 150]);
+  });
+});
+
