@@ -361,6 +361,8 @@ describe("containers lesson", () => {
     it("stays pending while nothing was removed", async () => {
       expectResult(await grade("containers.cleanup", events), { passed: false, attempted: false, en: "Remove at least 2 stopped containers (so far 0)" });
       await run(events, "docker pull -q busybox\ndocker run --name once-1 busybox true\ndocker run --name once-2 busybox true");
+      // Docker 26 may list a container as exited a moment after `docker run` returned.
+      await until(async () => (await events.inner.listContainers({ all: true, filters: { status: ["exited"] } })).length >= 2 || undefined, 10_000, "both to be listed as exited");
       expectResult(await grade("containers.cleanup", events), {
         passed: false,
         attempted: false,
