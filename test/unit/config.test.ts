@@ -20,6 +20,7 @@ describe("loadConfig", () => {
       idleTimeoutMs: 20 * 60_000,
       maxLifetimeMs: 4 * 3_600_000,
       warmPool: 1,
+      boxStarts: 4,
       reconnectGraceMs: 5 * 60_000,
       secret: undefined,
       allowedOrigins: [],
