@@ -49,8 +49,15 @@ export function commitEntryProblem(top: HistoryEntry | undefined, p: Pick<Params
   return undefined;
 }
 
+/** The same command, as asked (a JSON list) or in shell form (`--change "CMD cat /etc/motd"`). */
+export function sameCommand(want: string[], actual: string[] | null | undefined): boolean {
+  const got = actual ?? [];
+  if (JSON.stringify(got) === JSON.stringify(want)) return true;
+  return got.length === 3 && got[0] === "/bin/sh" && got[1] === "-c" && got[2].trim().split(/\s+/).join(" ") === want.join(" ");
+}
+
 function cmdProblem(want: string[] | undefined, actual: string[] | null | undefined, name: string): Localized | undefined {
-  if (!want || JSON.stringify(actual ?? []) === JSON.stringify(want)) return undefined;
+  if (!want || sameCommand(want, actual)) return undefined;
   const change = `--change 'CMD ${JSON.stringify(want).replace(/","/g, '", "')}'`;
   return msg(
     `${name} has CMD ${JSON.stringify(actual ?? [])}; it must be ${JSON.stringify(want)}: commit again with \`${change}\`.`,

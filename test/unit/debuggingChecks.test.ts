@@ -2,7 +2,7 @@
 // learner's, what a commit's own history entry must hold, the save → delete → load order,
 // which prunes removed something, and the parameters.
 import { describe, expect, it } from "vitest";
-import { commitEntryProblem, committedImage, learnerCommits } from "../../server/checks/committedImage.ts";
+import { commitEntryProblem, committedImage, learnerCommits, sameCommand } from "../../server/checks/committedImage.ts";
 import type { DaemonEvent } from "../../server/checks/daemonEvents.ts";
 import { imageLoaded, roundTrip } from "../../server/checks/imageLoaded.ts";
 import { effectivePrunes, PRUNE_DELETE_GAP_NS } from "../../server/checks/imagesPruned.ts";
@@ -34,6 +34,15 @@ describe("committed-image", () => {
     expect(commitEntryProblem({ CreatedBy: "sleep 3600", Comment: "fix", Size: 0 }, { message: true }, "patched:latest")?.en).toMatch(/had no changes/);
     expect(commitEntryProblem({ CreatedBy: "sleep 3600", Comment: "", Size: 16 }, { message: false }, "patched:latest")).toBeUndefined();
     expect(commitEntryProblem({ CreatedBy: "sleep 3600", Comment: "fix", Size: 16 }, { message: true }, "patched:latest")).toBeUndefined();
+  });
+
+  it("takes the CMD as a JSON list or in shell form", () => {
+    const want = ["cat", "/etc/motd"];
+    expect(sameCommand(want, ["cat", "/etc/motd"])).toBe(true);
+    expect(sameCommand(want, ["/bin/sh", "-c", "cat  /etc/motd"])).toBe(true);
+    expect(sameCommand(want, ["sleep", "3600"])).toBe(false);
+    expect(sameCommand(want, ["/bin/sh", "-c", "cat /etc/motd; rm -rf /"])).toBe(false);
+    expect(sameCommand(want, null)).toBe(false);
   });
 
   it("reads its parameters", () => {
