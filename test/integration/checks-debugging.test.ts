@@ -254,6 +254,14 @@ describe("debugging.prune", () => {
     expectResult(await grade("debugging.prune", gaming, { since }), { passed: false, attempted: false, en: /No `docker image prune` since you opened this lesson/ });
   });
 
+  it("stays pending for docker rmi of the dangling image, and for the container and builder prunes", async () => {
+    const since = await now();
+    await run(gaming, `docker exec patient2 sh -c 'echo other > /etc/motd'\n${COMMIT} patient2 patched >/dev/null
+docker rmi $(docker images -qf dangling=true) >/dev/null
+docker container prune -f >/dev/null && docker builder prune -f >/dev/null`);
+    expectResult(await grade("debugging.prune", gaming, { since }), { passed: false, attempted: false, en: /No `docker image prune` since you opened this lesson/ });
+  });
+
   it("fails for a prune that found nothing to remove", async () => {
     const since = await now();
     await run(gaming, "docker image prune -f >/dev/null");
