@@ -1,11 +1,12 @@
 // The learner reads a fact off their own daemon (API version, a container's IP …) and
 // types it; it is right only if it equals what the daemon says now.
 import type Docker from "dockerode";
+import { containerChanges } from "./containerChanges.ts";
 import { containerOutput } from "./logs.ts";
 import { stringParam } from "./imageMatch.ts";
-import { AnswerError, CheckParamError, isLabOwned, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
+import { AnswerError, CheckParamError, isLabOwned, LESSON_SETUP_LABEL, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
 
-const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret"] as const;
+const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret", "added-file"] as const;
 type Fact = (typeof FACTS)[number];
 
 interface Params {
@@ -13,6 +14,25 @@ interface Params {
   image: string | undefined;
   container: string | undefined;
   pattern: RegExp | undefined;
+}
+
+/** The lesson's set-up container, or a sentence saying why it cannot be read. */
+async function setupContainer(docker: Docker, name: string): Promise<Docker.ContainerInspectInfo | Localized> {
+  let info: Docker.ContainerInspectInfo;
+  try {
+    info = await docker.getContainer(name).inspect();
+  } catch {
+    return msg(`There is no container named ${name}: reload the page and Shiplab starts it again.`, `没有名为 ${name} 的容器：刷新页面，Shiplab 会重新启动它。`);
+  }
+  // A container the learner made under that name holds files they chose: its changes would
+  // answer a question they wrote themselves.
+  if (!info.Config.Labels?.[LESSON_SETUP_LABEL]) {
+    return msg(
+      `This ${name} is a container of your own, not the one Shiplab started for this lesson: remove it with \`docker rm -f ${name}\`, then reload the page.`,
+      `这个 ${name} 是你自己建的容器，不是 Shiplab 为本课启动的那个：用 \`docker rm -f ${name}\` 删掉它，再刷新页面。`,
+    );
+  }
+  return info;
 }
 
 const MAX_ANSWER = 200;
@@ -62,6 +82,16 @@ async function rightAnswers(ctx: CheckContext, p: Params): Promise<string[] | Lo
       const out = await containerOutput(docker, info.Id, Boolean(info.Config.Tty), { since: started - 1, until: started + 60 });
       return [...out.matchAll(new RegExp(p.pattern!.source, "gm"))].map((m) => m[1]).filter(Boolean);
     }
+    case "added-file": {
+      const info = await setupContainer(docker, p.container!);
+      if (!("Id" in info)) return info;
+      // Only the paths the pattern allows: the set-up container's random file, not a
+      // folder any learner could guess (A /home).
+      const added = (await containerChanges(docker, info.Id)).filter((c) => c.kind === "added" && p.pattern!.test(c.path)).map((c) => c.path);
+      return added.length
+        ? added
+        : msg(`${p.container} has no such file any more: remove it with \`docker rm -f ${p.container}\` and reload the page.`, `${p.container} 里已经没有这个文件了：用 \`docker rm -f ${p.container}\` 删掉它，再刷新页面。`);
+    }
   }
 }
 
@@ -75,14 +105,14 @@ export const answerFact: CheckKind<Params> = {
     const container = raw.container === undefined ? undefined : stringParam(raw.container, "container");
     if (fact === "image-layers" && !image) throw new CheckParamError("image-layers needs an image");
     let pattern: RegExp | undefined;
-    if (fact === "logs-secret") {
-      if (!container) throw new CheckParamError("logs-secret needs a container");
+    if (fact === "logs-secret" || fact === "added-file") {
+      if (!container) throw new CheckParamError(`${fact} needs a container`);
       try {
         pattern = new RegExp(stringParam(raw.pattern, "pattern"));
       } catch (err) {
         throw new CheckParamError(`pattern: ${(err as Error).message}`);
       }
-      if (!/\((?!\?)/.test(pattern.source)) throw new CheckParamError("pattern needs a group that captures the secret");
+      if (fact === "logs-secret" && !/\((?!\?)/.test(pattern.source)) throw new CheckParamError("pattern needs a group that captures the secret");
     }
     return { fact, image, container, pattern };
   },
@@ -104,7 +134,9 @@ export const answerFact: CheckKind<Params> = {
     }
     const right = await rightAnswers(ctx, p);
     if (!Array.isArray(right)) return { passed: false, message: right };
-    const norm = (s: string) => s.trim().toLowerCase().replace(/^v(?=\d)/, "");
+    // A version may be typed with its v; a path as docker diff prints it, with its "A ".
+    const norm = (s: string) =>
+      p.fact === "added-file" ? s.trim().replace(/^A\s+(?=\/)/, "") : s.trim().toLowerCase().replace(/^v(?=\d)/, "");
     if (right.map(norm).includes(norm(answer))) {
       return { passed: true, message: msg(`Right: ${answer} is what your daemon says.`, `正确：${answer} 正是守护进程给出的值。`) };
     }

@@ -2,13 +2,16 @@
 import { answerFact } from "./answerFact.ts";
 import { buildCacheReused } from "./buildCacheReused.ts";
 import { builtImage } from "./builtImage.ts";
+import { committedImage } from "./committedImage.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
 import { containersCleaned } from "./containersCleaned.ts";
 import { fileInContainer } from "./fileInContainer.ts";
 import { imageFromScratch } from "./imageFromScratch.ts";
+import { imageLoaded } from "./imageLoaded.ts";
 import { imagePulled } from "./imagePulled.ts";
+import { imagesPruned } from "./imagesPruned.ts";
 import { quiz } from "./quiz.ts";
 import { registryPushed, registryRepulled } from "./registryImage.ts";
 import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
@@ -53,6 +56,9 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     registryRepulled,
     builtImage,
     buildCacheReused,
+    committedImage,
+    imageLoaded,
+    imagesPruned,
     allOf,
   ].map(
     (k) => [k.kind, k],

@@ -1,5 +1,5 @@
 // The whole course end to end, as a learner does it: a real browser opens each lesson in
-// turn (architecture, images, containers, registry, dockerfile, multistage), the learner types every command on the
+// turn (architecture, images, containers, registry, dockerfile, multistage, debugging), the learner types every command on the
 // keyboard into the terminal on the right, types or clicks the answers into the page's
 // answer forms, and every exercise turns green by itself (nobody presses "Check").
 // Twice: once in English, once in Simplified Chinese with a second learner (a new browser
@@ -19,7 +19,7 @@ import { LabPage, PROMPT } from "../support/labPage.ts";
 import { removeTestObjects, startTestLab, until } from "../support/testHost.ts";
 
 /** The course, in lesson order. */
-const LESSONS = ["architecture", "images", "containers", "registry", "dockerfile", "multistage"] as const;
+const LESSONS = ["architecture", "images", "containers", "registry", "dockerfile", "multistage", "debugging"] as const;
 type LessonId = (typeof LESSONS)[number];
 
 const REGISTRY = "registry.lab:5000";
@@ -271,6 +271,40 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
   "multistage.target": async ({ p }) => {
     await ok(p, "docker build --target build -t hello-build .", 120_000);
     expect(await ok(p, "docker run --rm hello-build ls /src")).toContain("hello");
+  },
+  // ---------------------------------------------------------------- debugging
+  "debugging.diff": async ({ p }, id) => {
+    // tinkerer is started when the lesson opens: give the set-up a moment.
+    await ok(p, "for i in $(seq 30); do docker ps --format '{{.Names}}' | grep -qx tinkerer && break; sleep 1; done", 60_000);
+    const diff = await ok(p, "docker diff tinkerer");
+    const path = /^A (\/root\/\.[a-z]{8})$/m.exec(diff)?.[1];
+    expect(path, `no random file in the diff of tinkerer:\n${diff}`).toBeDefined();
+    expect(diff).toMatch(/^D \/bin\/vi$/m);
+    await p.answerText(id, path!);
+  },
+  "debugging.commit": async ({ p }) => {
+    await ok(p, "docker run -d --name patient busybox sleep 3600");
+    await ok(p, `docker exec patient sh -c 'echo "Patched by hand" > /etc/motd'`);
+    expect(await ok(p, "docker diff patient")).toMatch(/^A \/etc\/motd$/m);
+    await ok(p, `docker commit -m "add a greeting in /etc/motd" --change 'CMD ["cat", "/etc/motd"]' patient patched`);
+    expect((await ok(p, "docker run --rm patched")).trim()).toBe("Patched by hand");
+  },
+  "debugging.save-load": async ({ p }) => {
+    await ok(p, "docker save -o patched.tar patched");
+    await ok(p, "docker rmi patched");
+    expect(await ok(p, "docker load -i patched.tar")).toContain("Loaded image: patched:latest");
+    expect((await ok(p, "docker run --rm patched")).trim()).toBe("Patched by hand");
+  },
+  "debugging.prune": async ({ p }) => {
+    await ok(p, `docker exec patient sh -c 'echo "Patched twice" > /etc/motd'`);
+    await ok(p, `docker commit -m "a new greeting" --change 'CMD ["cat", "/etc/motd"]' patient patched`);
+    expect(await ok(p, "docker images -f dangling=true")).toMatch(/<none>/);
+    // The question prune asks, answered on the keyboard.
+    await p.type("docker image prune");
+    await p.waitForCursorLine(/\[y\/N\]\s*$/);
+    await p.type("y");
+    await p.waitForPrompt();
+    expect((await ok(p, "docker images -qf dangling=true")).trim()).toBe("");
   },
 };
 
