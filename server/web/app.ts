@@ -9,6 +9,7 @@ import { errorHandler, HttpError, notFound } from "./httpError.ts";
 import { lessonRoutes } from "./lessonRoutes.ts";
 import type { TeacherAccounts } from "../teach/teacherAccounts.ts";
 import { classRoutes, type ClassRouteDeps } from "./classRoutes.ts";
+import { precompressed } from "./precompressed.ts";
 import { requireTeacher, teachRoutes } from "./teachRoutes.ts";
 
 /** The class routes' needs (classes, sessions, the teacher's actions on boxes and exercises), and the rest of the page's. */
@@ -39,6 +40,7 @@ export function createApp(d: AppDeps): express.Express {
   app.use(lessonRoutes(d.lessons, d.store));
   app.use(teachRoutes(d.teachers, d.teacherSessions));
   app.use(classRoutes(d));
+  app.use("/assets", precompressed(path.join(d.clientDir, "assets")));
   app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const servePage = (name: "index.html" | "teach.html") => (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, name);
