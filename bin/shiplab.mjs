@@ -3,6 +3,7 @@
 // npm dependencies when they are missing or stale, builds the page when its sources
 // changed, then hands over to the TypeScript entry points.
 import { spawn, spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -35,12 +36,37 @@ function newestMtime(dir) {
   return newest;
 }
 
+/**
+ * Installs dependencies when node_modules is missing or was installed from another lock
+ * file. By the lock file's content, not its age: a fresh checkout (a git worktree, a CI
+ * clone) gives package-lock.json a new time, and a needless `npm ci` would wipe a working
+ * node_modules (one shared through a link, too).
+ */
 function ensureDependencies() {
-  const marker = path.join(root, "node_modules", ".package-lock.json");
-  const lock = path.join(root, "package-lock.json");
-  if (fs.existsSync(marker) && fs.statSync(marker).mtimeMs >= fs.statSync(lock).mtimeMs) return;
+  const marker = path.join(root, "node_modules", ".shiplab-lock-sha256");
+  const lock = fs.readFileSync(path.join(root, "package-lock.json"));
+  const want = crypto.createHash("sha256").update(lock).digest("hex");
+  if (fs.existsSync(marker) && fs.readFileSync(marker, "utf8").trim() === want) return;
+  // Installed by an older Shiplab (before this marker) from this very lock file: mark it.
+  const npmsOwn = path.join(root, "node_modules", ".package-lock.json");
+  if (fs.existsSync(npmsOwn) && sameLockedPackages(npmsOwn, lock)) {
+    fs.writeFileSync(marker, `${want}\n`);
+    return;
+  }
   say("installing npm dependencies (once; about a minute) …");
   if (run("npm", ["ci", "--no-audit", "--no-fund"]) !== 0) fail("`npm ci` failed: read the lines above.");
+  fs.writeFileSync(marker, `${want}\n`);
+}
+
+/** Whether npm's record of node_modules lists the lock file's packages at their versions. */
+function sameLockedPackages(npmsOwnFile, lockText) {
+  try {
+    const installed = JSON.parse(fs.readFileSync(npmsOwnFile, "utf8")).packages ?? {};
+    const locked = JSON.parse(lockText).packages ?? {};
+    return Object.entries(locked).every(([name, p]) => name === "" || p.optional || installed[name]?.version === p.version);
+  } catch {
+    return false;
+  }
 }
 
 function ensureClient() {

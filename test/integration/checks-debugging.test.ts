@@ -4,40 +4,22 @@
 // `good` does the lesson step by step; `gaming` tries every shortcut. Each case takes its
 // own `since` (the moment "the lesson was opened") where an earlier case's events would
 // otherwise count for it.
-import crypto from "node:crypto";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCheck } from "../../server/checks/grader.ts";
 import type { CheckResult } from "../../server/checks/types.ts";
 import type { Config } from "../../server/config.ts";
 import { ensureLessonSetup } from "../../server/lessons/lessonSetup.ts";
 import type { Shiplab } from "../../server/main.ts";
-import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
-
-interface TestBox {
-  box: Box;
-  inner: Docker;
-}
+import { acquireTestBox, expectResult, gradeExercise, runInBox as run, type TestBox } from "../support/checkCases.ts";
+import { removeTestObjects, startTestLab } from "../support/testHost.ts";
 
 let lab: Shiplab;
 let config: Readonly<Config>;
 let good: TestBox;
 let gaming: TestBox;
 
-const learner = () => crypto.randomBytes(8).toString("hex");
-
 beforeAll(async () => {
   ({ lab, config } = await startTestLab());
-  const lesson = lab.lessons.get("debugging");
-  if (!lesson) throw new Error("no debugging lesson");
-  const acquire = async (id: string): Promise<TestBox> => {
-    const { box } = await lab.sandbox.acquire(id);
-    const inner = new Docker({ socketPath: box.socketPath });
-    await ensureLessonSetup(inner, lesson.id, lesson.setup);
-    return { box, inner };
-  };
-  [good, gaming] = await Promise.all([learner(), learner()].map(acquire));
+  [good, gaming] = await Promise.all([acquireTestBox(lab, undefined, "debugging"), acquireTestBox(lab, undefined, "debugging")]);
 });
 
 afterAll(async () => {
@@ -48,27 +30,8 @@ afterAll(async () => {
   }
 });
 
-async function grade(id: string, tb: TestBox, opts: { since?: number; answer?: string } = {}): Promise<CheckResult> {
-  const ex = lab.lessons.exercise(id);
-  if (!ex) throw new Error(`no exercise ${id}`);
-  const answer = opts.answer === undefined ? undefined : ex.check.kind.parseAnswer!(ex.check.params, opts.answer);
-  return runCheck(ex, tb.inner, { since: opts.since, answer });
-}
-
-function expectResult(r: CheckResult, want: { passed: boolean; attempted?: boolean; en: RegExp | string }): void {
-  expect(r.passed, r.message.en).toBe(want.passed);
-  if (want.attempted !== undefined) expect(r.attempted !== false, r.message.en).toBe(want.attempted);
-  if (typeof want.en === "string") expect(r.message.en).toContain(want.en);
-  else expect(r.message.en).toMatch(want.en);
-  expect(r.message["zh-CN"].trim()).not.toBe("");
-  expect(r.message["zh-CN"]).not.toBe(r.message.en);
-}
-
-async function run(tb: TestBox, script: string): Promise<string> {
-  const r = await sh(tb.box.container, `set -e\n${script}`, 240_000);
-  expect(r.code, `${script}\n${r.out}`).toBe(0);
-  return r.out.replace(/\r/g, "").trim();
-}
+const grade = (id: string, tb: TestBox, opts: { since?: number; answer?: string } = {}): Promise<CheckResult> =>
+  gradeExercise(lab, id, tb, { since: opts.since, rawAnswer: opts.answer });
 
 /** "Now", as the moment a lesson is opened: a little after what ran before. */
 async function now(): Promise<number> {

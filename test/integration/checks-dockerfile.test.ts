@@ -2,35 +2,21 @@
 // written a little differently), and the ways around them fail or stay pending, each with a
 // message that says why in both languages. `good` builds the right images step by step;
 // `gaming` never builds a right `greet`, so every shortcut there is judged on its own.
-import crypto from "node:crypto";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCheck } from "../../server/checks/grader.ts";
 import type { CheckResult } from "../../server/checks/types.ts";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
-import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
-
-interface TestBox {
-  box: Box;
-  inner: Docker;
-}
+import { acquireTestBox, expectResult, gradeExercise, runInBox as run, type TestBox } from "../support/checkCases.ts";
+import { removeTestObjects, startTestLab } from "../support/testHost.ts";
 
 let lab: Shiplab;
 let config: Readonly<Config>;
 let good: TestBox;
 let gaming: TestBox;
 
-const learner = () => crypto.randomBytes(8).toString("hex");
-
 beforeAll(async () => {
   ({ lab, config } = await startTestLab());
-  const acquire = async (id: string): Promise<TestBox> => {
-    const { box } = await lab.sandbox.acquire(id);
-    return { box, inner: new Docker({ socketPath: box.socketPath }) };
-  };
-  [good, gaming] = await Promise.all([learner(), learner()].map(acquire));
+  [good, gaming] = await Promise.all([acquireTestBox(lab), acquireTestBox(lab)]);
 });
 
 afterAll(async () => {
@@ -41,26 +27,7 @@ afterAll(async () => {
   }
 });
 
-async function grade(id: string, tb: TestBox, since?: number): Promise<CheckResult> {
-  const ex = lab.lessons.exercise(id);
-  if (!ex) throw new Error(`no exercise ${id}`);
-  return runCheck(ex, tb.inner, { since });
-}
-
-function expectResult(r: CheckResult, want: { passed: boolean; attempted?: boolean; en: RegExp | string }): void {
-  expect(r.passed, r.message.en).toBe(want.passed);
-  if (want.attempted !== undefined) expect(r.attempted !== false, r.message.en).toBe(want.attempted);
-  if (typeof want.en === "string") expect(r.message.en).toContain(want.en);
-  else expect(r.message.en).toMatch(want.en);
-  expect(r.message["zh-CN"].trim()).not.toBe("");
-  expect(r.message["zh-CN"]).not.toBe(r.message.en);
-}
-
-async function run(tb: TestBox, script: string): Promise<string> {
-  const r = await sh(tb.box.container, `set -e\n${script}`, 240_000);
-  expect(r.code, `${script}\n${r.out}`).toBe(0);
-  return r.out.replace(/\r/g, "").trim();
-}
+const grade = (id: string, tb: TestBox, since?: number): Promise<CheckResult> => gradeExercise(lab, id, tb, { since });
 
 /** Writes a Dockerfile in `dir` (made if missing) and builds it as `tag` with BuildKit. */
 async function build(tb: TestBox, dir: string, tag: string, dockerfile: string[], extra = ""): Promise<void> {

@@ -2,20 +2,12 @@
 // --target stage and the build cache pass when done (also written a little differently),
 // and the shortcuts fail: one stage FROM gcc, a binary compiled in the box and copied in,
 // a retag of an old small image or of gcc:14, a rebuild of some other, single-stage image.
-import crypto from "node:crypto";
-import Docker from "dockerode";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCheck } from "../../server/checks/grader.ts";
 import type { CheckResult } from "../../server/checks/types.ts";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
-import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { removeTestObjects, sh, startTestLab } from "../support/testHost.ts";
-
-interface TestBox {
-  box: Box;
-  inner: Docker;
-}
+import { acquireTestBox, expectResult, gradeExercise, runInBox, type TestBox } from "../support/checkCases.ts";
+import { removeTestObjects, startTestLab } from "../support/testHost.ts";
 
 let lab: Shiplab;
 let config: Readonly<Config>;
@@ -23,8 +15,7 @@ let tb: TestBox;
 
 beforeAll(async () => {
   ({ lab, config } = await startTestLab());
-  const { box } = await lab.sandbox.acquire(crypto.randomBytes(8).toString("hex"));
-  tb = { box, inner: new Docker({ socketPath: box.socketPath }) };
+  tb = await acquireTestBox(lab);
 });
 
 afterAll(async () => {
@@ -35,26 +26,10 @@ afterAll(async () => {
   }
 });
 
-async function grade(id: string, since?: number): Promise<CheckResult> {
-  const ex = lab.lessons.exercise(id);
-  if (!ex) throw new Error(`no exercise ${id}`);
-  return runCheck(ex, tb.inner, { since });
-}
+const grade = (id: string, since?: number): Promise<CheckResult> => gradeExercise(lab, id, tb, { since });
 
-function expectResult(r: CheckResult, want: { passed: boolean; attempted?: boolean; en: RegExp | string }): void {
-  expect(r.passed, r.message.en).toBe(want.passed);
-  if (want.attempted !== undefined) expect(r.attempted !== false, r.message.en).toBe(want.attempted);
-  if (typeof want.en === "string") expect(r.message.en).toContain(want.en);
-  else expect(r.message.en).toMatch(want.en);
-  expect(r.message["zh-CN"].trim()).not.toBe("");
-  expect(r.message["zh-CN"]).not.toBe(r.message.en);
-}
-
-async function run(script: string): Promise<string> {
-  const r = await sh(tb.box.container, `set -e\n${script}`, 300_000);
-  expect(r.code, `${script}\n${r.out}`).toBe(0);
-  return r.out.replace(/\r/g, "").trim();
-}
+/** A script in the box; a build stage may take minutes on a busy machine. */
+const run = (script: string): Promise<string> => runInBox(tb, script, 300_000);
 
 /** Writes `lines` as the Dockerfile in ~/multi and builds it with the given arguments. */
 async function build(lines: string[], args: string): Promise<void> {

@@ -14,6 +14,7 @@ import { ensureLessonSetup } from "../../server/lessons/lessonSetup.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { boxProbe } from "../../server/sandbox/boxProbe.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
+import { expectResult } from "../support/checkCases.ts";
 import { removeTestObjects, sh, startTestLab, testHost, until } from "../support/testHost.ts";
 
 interface TestBox {
@@ -76,17 +77,6 @@ async function grade(id: string, tb: TestBox, answer?: unknown, opts: { probe?: 
   return runCheck(ex, tb.inner, { answer: parsed, registryUrl, box: probe, since: opts.since });
 }
 
-/** Asserts the outcome, a distinctive part of the English message, and a real translation. */
-function expectResult(r: CheckResult, want: { passed: boolean; attempted?: boolean; en: RegExp | string }): void {
-  expect(r.passed, r.message.en).toBe(want.passed);
-  if (want.attempted !== undefined) expect(r.attempted !== false, r.message.en).toBe(want.attempted);
-  if (typeof want.en === "string") expect(r.message.en).toContain(want.en);
-  else expect(r.message.en).toMatch(want.en);
-  expect(r.message["zh-CN"].trim()).not.toBe("");
-  expect(r.message["zh-CN"]).not.toBe(r.message.en);
-}
-
-/** Runs a script in the box as the learner would; it must succeed. Returns its trimmed output. */
 async function run(tb: TestBox, script: string): Promise<string> {
   const r = await sh(tb.box.container, `set -e\n${script}`);
   expect(r.code, `${script}\n${r.out}`).toBe(0);

@@ -1,0 +1,64 @@
+// What every check test against real boxes needs: a learner's box with a client of its own
+// daemon, an exercise graded as the server grades it, a result asserted with its message
+// in both languages, and a script run in the box that must succeed.
+import crypto from "node:crypto";
+import Docker from "dockerode";
+import { expect } from "vitest";
+import { runCheck } from "../../server/checks/grader.ts";
+import type { CheckContext, CheckResult } from "../../server/checks/types.ts";
+import { ensureLessonSetup } from "../../server/lessons/lessonSetup.ts";
+import type { Shiplab } from "../../server/main.ts";
+import type { Box } from "../../server/sandbox/sandboxManager.ts";
+import { sh } from "./testHost.ts";
+
+export interface TestBox {
+  box: Box;
+  /** The box's own daemon. */
+  inner: Docker;
+}
+
+/** A new learner each run: the registry and the engine keep what earlier runs left. */
+export const randomLearner = (): string => crypto.randomBytes(8).toString("hex");
+
+/** A learner's box; with `setupLesson`, that lesson's set-up containers are started in it. */
+export async function acquireTestBox(lab: Shiplab, learnerId = randomLearner(), setupLesson?: string): Promise<TestBox> {
+  const { box } = await lab.sandbox.acquire(learnerId);
+  const inner = new Docker({ socketPath: box.socketPath });
+  if (setupLesson) {
+    const lesson = lab.lessons.get(setupLesson);
+    if (!lesson) throw new Error(`no lesson ${setupLesson}`);
+    await ensureLessonSetup(inner, lesson.id, lesson.setup);
+  }
+  return { box, inner };
+}
+
+/** Grades an exercise as the server does; a raw answer goes through the kind's parseAnswer first. */
+export async function gradeExercise(
+  lab: Shiplab,
+  id: string,
+  tb: TestBox,
+  opts: Omit<Partial<CheckContext>, "docker" | "signal"> & { rawAnswer?: unknown } = {},
+): Promise<CheckResult> {
+  const ex = lab.lessons.exercise(id);
+  if (!ex) throw new Error(`no exercise ${id}`);
+  const { rawAnswer, ...ctx } = opts;
+  const answer = rawAnswer !== undefined && ex.check.kind.parseAnswer ? ex.check.kind.parseAnswer(ex.check.params, rawAnswer) : (ctx.answer ?? rawAnswer);
+  return runCheck(ex, tb.inner, { ...ctx, answer });
+}
+
+/** Asserts the outcome, a distinctive part of the English message, and a real translation. */
+export function expectResult(r: CheckResult, want: { passed: boolean; attempted?: boolean; en: RegExp | string }): void {
+  expect(r.passed, r.message.en).toBe(want.passed);
+  if (want.attempted !== undefined) expect(r.attempted !== false, r.message.en).toBe(want.attempted);
+  if (typeof want.en === "string") expect(r.message.en).toContain(want.en);
+  else expect(r.message.en).toMatch(want.en);
+  expect(r.message["zh-CN"].trim()).not.toBe("");
+  expect(r.message["zh-CN"]).not.toBe(r.message.en);
+}
+
+/** Runs a script in the box (`set -e`); it must succeed. Returns its output, trimmed. */
+export async function runInBox(tb: TestBox, script: string, timeoutMs = 240_000): Promise<string> {
+  const r = await sh(tb.box.container, `set -e\n${script}`, timeoutMs);
+  expect(r.code, `${script}\n${r.out}`).toBe(0);
+  return r.out.replace(/\r/g, "").trim();
+}
