@@ -7,6 +7,8 @@ import { containersCleaned } from "./containersCleaned.ts";
 import { fileInContainer } from "./fileInContainer.ts";
 import { imageFromScratch } from "./imageFromScratch.ts";
 import { imagePulled } from "./imagePulled.ts";
+import { networkReachedByName } from "./networkReachedByName.ts";
+import { publishedPortReached } from "./publishedPortReached.ts";
 import { quiz } from "./quiz.ts";
 import { registryPushed, registryRepulled } from "./registryImage.ts";
 import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
@@ -19,7 +21,7 @@ interface AllOfParams {
 const allOf: CheckKind<AllOfParams> = {
   kind: "all-of",
   get triggers(): readonly EventType[] {
-    return ["image", "container"];
+    return ["image", "container", "network", "volume"];
   },
   parse(raw) {
     if (!Array.isArray(raw.checks) || raw.checks.length === 0) throw new CheckParamError("checks must be a non-empty list");
@@ -49,6 +51,8 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     quiz,
     registryPushed,
     registryRepulled,
+    publishedPortReached,
+    networkReachedByName,
     allOf,
   ].map(
     (k) => [k.kind, k],
