@@ -1,5 +1,6 @@
 // Every check kind a lesson may name. Adding a kind = one file + one line here.
 import { answerFact } from "./answerFact.ts";
+import { bindMountReadOnly } from "./bindMountReadOnly.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
@@ -11,6 +12,7 @@ import { networkReachedByName } from "./networkReachedByName.ts";
 import { publishedPortReached } from "./publishedPortReached.ts";
 import { quiz } from "./quiz.ts";
 import { registryPushed, registryRepulled } from "./registryImage.ts";
+import { volumeOutlived } from "./volumeOutlived.ts";
 import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
 
 interface AllOfParams {
@@ -53,6 +55,8 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     registryRepulled,
     publishedPortReached,
     networkReachedByName,
+    volumeOutlived,
+    bindMountReadOnly,
     allOf,
   ].map(
     (k) => [k.kind, k],
