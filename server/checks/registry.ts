@@ -2,16 +2,20 @@
 import { answerFact } from "./answerFact.ts";
 import { bindMountReadOnly } from "./bindMountReadOnly.ts";
 import { containerConfig } from "./containerConfig.ts";
+import { containerHealthy } from "./containerHealthy.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
 import { containersCleaned } from "./containersCleaned.ts";
 import { fileInContainer } from "./fileInContainer.ts";
 import { imageFromScratch } from "./imageFromScratch.ts";
+import { envPrinted } from "./envPrinted.ts";
 import { imagePulled } from "./imagePulled.ts";
+import { limitsInForce } from "./limitsInForce.ts";
 import { networkReachedByName } from "./networkReachedByName.ts";
 import { publishedPortReached } from "./publishedPortReached.ts";
 import { quiz } from "./quiz.ts";
 import { registryPushed, registryRepulled } from "./registryImage.ts";
+import { restartedByPolicy } from "./restartedByPolicy.ts";
 import { volumeOutlived } from "./volumeOutlived.ts";
 import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
 
@@ -57,6 +61,10 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     networkReachedByName,
     volumeOutlived,
     bindMountReadOnly,
+    envPrinted,
+    restartedByPolicy,
+    containerHealthy,
+    limitsInForce,
     allOf,
   ].map(
     (k) => [k.kind, k],

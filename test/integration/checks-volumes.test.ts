@@ -21,13 +21,13 @@ describe("volumes.outlive", () => {
   it("stays pending with nothing mounted, with data in a container's own layer, or in a bind mount", async () => {
     const since = await freshStart(lb);
     expectResult(await grade(lb, "volumes.outlive", since), { passed: false, attempted: false, en: "No container has mounted a named volume yet" });
-    await run(lb, `docker run --name w busybox ${WRITE.replace("/data/", "/")}\ndocker rm w\nmkdir -p data\ndocker run --name w2 -v "$PWD/data:/data" busybox ${WRITE}\ndocker rm w2\ndocker run --name r -v "$PWD/data:/data" busybox cat /data/todo.txt`);
+    await run(lb, `docker run --name wr busybox ${WRITE.replace("/data/", "/")}\ndocker rm wr\nmkdir -p data\ndocker run --name wr2 -v "$PWD/data:/data" busybox ${WRITE}\ndocker rm wr2\ndocker run --name rd -v "$PWD/data:/data" busybox cat /data/todo.txt`);
     expectResult(await grade(lb, "volumes.outlive", since), { passed: false, attempted: false, en: "No container has mounted a named volume yet" });
   });
 
   it("fails for an anonymous volume, even reused by its long name", async () => {
     const since = await freshStart(lb);
-    await run(lb, `docker run --name w -v /data busybox ${WRITE}\nV=$(docker inspect -f '{{range .Mounts}}{{.Name}}{{end}}' w)\ndocker rm w\ndocker run --name r -v $V:/data busybox cat /data/todo.txt`);
+    await run(lb, `docker run --name wr -v /data busybox ${WRITE}\nV=$(docker inspect -f '{{range .Mounts}}{{.Name}}{{end}}' wr)\ndocker rm wr\ndocker run --name rd -v $V:/data busybox cat /data/todo.txt`);
     expectResult(await grade(lb, "volumes.outlive", since), { passed: false, attempted: true, en: "only anonymous volumes" });
   });
 
