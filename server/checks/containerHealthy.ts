@@ -7,12 +7,32 @@ import { msg, type CheckKind, type Localized } from "./types.ts";
 
 type Params = Record<string, never>;
 
+/**
+ * Whether a health check asks a server something (wget, curl, nc) and lets its failure
+ * show: `--health-cmd true`, or a request followed by `|| true`, is healthy whatever the
+ * server does, so it reports nothing.
+ */
+export function healthCommandProbes(test: readonly string[]): boolean {
+  const command = test[0] === "CMD-SHELL" || test[0] === "CMD" ? test.slice(1).join(" ") : test.join(" ");
+  if (!/(^|[\s;&|(])(wget|curl|nc)\s/.test(command)) return false;
+  return !/(\|\||;)\s*(true|:|exit\s+0)\s*$/.test(command.trim());
+}
+
 type Health = { Status?: string; FailingStreak?: number; Log?: { ExitCode?: number; Output?: string }[] };
 
 async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: number | undefined): Promise<{ passed: boolean; why: Localized } | undefined> {
   const name = nameOf(info);
   const test = info.Config.Healthcheck?.Test ?? [];
   if (test.length === 0 || test[0] === "NONE") return undefined;
+  if (!healthCommandProbes(test)) {
+    return {
+      passed: false,
+      why: msg(
+        `${name}'s health check (\`${test.slice(1).join(" ")}\`) does not ask the server anything, or hides its failure: let it fetch a page, e.g. \`wget -q --spider http://localhost/hostname\`.`,
+        `${name} 的健康检查（\`${test.slice(1).join(" ")}\`）没有向服务器请求任何东西，或者把失败掩盖掉了：让它去取一个页面，比如 \`wget -q --spider http://localhost/hostname\`。`,
+      ),
+    };
+  }
   const health = (info.State as { Health?: Health }).Health;
   const wasHealthy = async () =>
     (await pastEvents(docker, { type: ["container"], container: [info.Id], event: ["health_status"] }, since)).some((e) => e.Action === "health_status: healthy");

@@ -23,12 +23,13 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, p: Param
   const vars = learnerVariables(info.Config.Env ?? [], image?.Config?.Env ?? []);
   if (vars.length === 0) return undefined;
   const names = vars.map((v) => v.name).join(", ");
+  const namesZh = vars.map((v) => v.name).join("、");
   if (vars.length < p.minVars) {
     return {
       passed: false,
       why: msg(
         `${name} got only ${names}; give it at least ${p.minVars} variables of your own (-e NAME=value, --env-file FILE).`,
-        `${name} 只得到了 ${names}；请至少给它 ${p.minVars} 个你自己的变量（-e 名字=值，--env-file 文件）。`,
+        `${name} 只得到了 ${namesZh}；请至少给它 ${p.minVars} 个你自己的变量（-e 名字=值，--env-file 文件）。`,
       ),
     };
   }
@@ -39,13 +40,13 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, p: Param
       passed: false,
       why: msg(
         `${name} got ${names}, but did not print ${missing.map((v) => v.name).join(", ")}: let it run \`env\`, or \`echo $${missing[0]?.name ?? "NAME"}\`.`,
-        `${name} 得到了 ${names}，但没有打印出 ${missing.map((v) => v.name).join("、")}：让它运行 \`env\`，或者 \`echo $${missing[0]?.name ?? "NAME"}\`。`,
+        `${name} 得到了 ${namesZh}，但没有打印出 ${missing.map((v) => v.name).join("、")}：让它运行 \`env\`，或者 \`echo $${missing[0]?.name ?? "NAME"}\`。`,
       ),
     };
   }
   return {
     passed: true,
-    why: msg(`${name} got ${names} from you and printed them.`, `${name} 从你这里得到了 ${names}，并把它们打印了出来。`),
+    why: msg(`${name} got ${names} from you and printed them.`, `${name} 从你这里得到了 ${namesZh}，并把它们打印了出来。`),
   };
 }
 
