@@ -1,5 +1,5 @@
 // The whole course end to end, as a learner does it: a real browser opens each lesson in
-// turn (architecture, images, containers, registry), the learner types every command on the
+// turn (architecture, images, containers, registry, networking, volumes, configuration), the learner types every command on the
 // keyboard into the terminal on the right, types or clicks the answers into the page's
 // answer forms, and every exercise turns green by itself (nobody presses "Check").
 // Twice: once in English, once in Simplified Chinese with a second learner (a new browser
@@ -19,7 +19,7 @@ import { LabPage, PROMPT } from "../support/labPage.ts";
 import { removeTestObjects, startTestLab, until } from "../support/testHost.ts";
 
 /** The course, in lesson order. */
-const LESSONS = ["architecture", "images", "containers", "registry"] as const;
+const LESSONS = ["architecture", "images", "containers", "registry", "networking", "volumes", "configuration"] as const;
 type LessonId = (typeof LESSONS)[number];
 
 const REGISTRY = "registry.lab:5000";
@@ -228,6 +228,47 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
     await ok(p, `docker pull ${REGISTRY}/${ns}/hello-docker`, 120_000);
     expect((await ok(p, `docker run --rm ${REGISTRY}/${ns}/hello-docker`)).trim()).toBe("hello docker");
   },
+  // ---------------------------------------------------------------- networking
+  "networking.publish": async ({ p }) => {
+    await ok(p, "docker run -d --name site -p 8080:80 busybox httpd -f -v -p 80 -h /etc");
+    expect(await ok(p, "docker port site")).toContain("0.0.0.0:8080");
+    expect((await ok(p, "sleep 1; curl -fsS http://localhost:8080/hostname")).trim()).toMatch(/^[0-9a-f]{12}$/);
+  },
+  "networking.by-name": async ({ p }) => {
+    await ok(p, "docker network create shopnet");
+    await ok(p, "docker run -d --name api --network shopnet busybox httpd -f -v -p 80 -h /etc");
+    expect((await ok(p, "sleep 1; docker run --name client --network shopnet busybox wget -qO- http://api/hostname")).trim()).toMatch(/^[0-9a-f]{12}$/);
+    expect(await ok(p, "docker logs api")).toMatch(/response:200/);
+  },
+  // ---------------------------------------------------------------- volumes
+  "volumes.outlive": async ({ p }) => {
+    await ok(p, "docker run --name writer -v notes:/data busybox sh -c 'echo remember the milk > /data/todo.txt'");
+    await ok(p, "docker rm writer");
+    expect((await ok(p, "docker run --name reader -v notes:/data busybox cat /data/todo.txt")).trim()).toBe("remember the milk");
+  },
+  "volumes.read-only": async ({ p }) => {
+    await ok(p, "mkdir -p site && echo hello > site/index.html");
+    const r = await p.run(`docker run --name readonly -v "$PWD/site:/site:ro" busybox sh -c 'cat /site/index.html; touch /site/new.txt'`);
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("Read-only file system");
+  },
+  // ---------------------------------------------------------------- configuration
+  "configuration.env": async ({ p }) => {
+    await ok(p, "echo LEVEL=debug > app.env");
+    expect(await ok(p, "docker run --name env-demo -e GREETING=hello --env-file app.env busybox env")).toMatch(/^GREETING=hello$/m);
+  },
+  "configuration.restart": async ({ p }) => {
+    await ok(p, "docker run -d --name flaky --restart on-failure:3 busybox sh -c 'sleep 2; exit 3'");
+  },
+  "configuration.health": async ({ p }) => {
+    await ok(p, "docker run -d --name checked --health-cmd 'wget -q --spider http://localhost/hostname' --health-interval 5s busybox httpd -f -p 80 -h /etc");
+  },
+  "configuration.limits": async ({ p }) => {
+    // The health-checked container's probes would fill the daemon's event history: done with it.
+    await ok(p, "docker rm -f checked");
+    await ok(p, "docker run -d --name limited -m 48m --cpus 0.5 --pids-limit 50 busybox sleep 3600");
+    expect((await ok(p, "docker exec limited cat /sys/fs/cgroup/memory/memory.limit_in_bytes")).trim()).toBe("50331648");
+  },
 };
 
 describe("the whole course, end to end in a real browser, in English and in Chinese", () => {
@@ -259,7 +300,7 @@ describe("the whole course, end to end in a real browser, in English and in Chin
     console.log(`[course e2e timings, ms] ${JSON.stringify({ ...timings, total: Date.now() - t0 })}`);
   });
 
-  test("the course is the four lessons, in this order", () => {
+  test("the course is its lessons, in this order", () => {
     expect(lab!.lessons.list().map((l) => l.id)).toEqual([...LESSONS]);
     // Every exercise has a script here: a new exercise needs its learner's steps.
     const ids = LESSONS.flatMap((id) => exercisesOf(id).map((e) => e.id));

@@ -59,17 +59,17 @@ describe("networking.publish", () => {
 
   it("passes for the lesson's way: -p 8080:80, curl localhost:8080", async () => {
     const since = await freshStart(lb);
-    await run(lb, `docker run -d --name web -p 8080:80 ${SERVER}\nsleep 1\ncurl -fsS http://localhost:8080/hostname`);
-    expectResult(await grade(lb, "networking.publish", since), { passed: true, en: "web publishes 8080->80/tcp, and its log shows a request that came in through it" });
+    await run(lb, `docker run -d --name site -p 8080:80 ${SERVER}\nsleep 1\ncurl -fsS http://localhost:8080/hostname`);
+    expectResult(await grade(lb, "networking.publish", since), { passed: true, en: "site publishes 8080->80/tcp, and its log shows a request that came in through it" });
   });
 
   it("passes done differently: other name, flags in another order, busybox wget to the box's own address, server stopped since", async () => {
     const since = await freshStart(lb);
     await run(
       lb,
-      `docker run -p 9090:80 --name site -d ${SERVER}\nsleep 1\nbusybox wget -qO- http://$(hostname -I | cut -d' ' -f1):9090/hostname\ndocker stop -t 1 site`,
+      `docker run -p 9090:80 --name pages -d ${SERVER}\nsleep 1\nbusybox wget -qO- http://$(hostname -I | cut -d' ' -f1):9090/hostname\ndocker stop -t 1 pages`,
     );
-    expectResult(await grade(lb, "networking.publish", since), { passed: true, en: "site publishes 9090->80/tcp" });
+    expectResult(await grade(lb, "networking.publish", since), { passed: true, en: "pages publishes 9090->80/tcp" });
   });
 });
 
