@@ -81,7 +81,7 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: n
 
 export const bindMountReadOnly: CheckKind<Params> = {
   kind: "bind-mount-readonly",
-  triggers: ["container"],
+  triggers: ["container", "output"],
   parse() {
     return {};
   },

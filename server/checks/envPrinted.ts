@@ -52,7 +52,7 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, p: Param
 
 export const envPrinted: CheckKind<Params> = {
   kind: "env-printed",
-  triggers: ["container"],
+  triggers: ["container", "output"],
   parse(raw) {
     const minVars = raw.minVars ?? 1;
     if (!Number.isInteger(minVars) || (minVars as number) < 1) throw new CheckParamError("minVars must be a whole number above 0");

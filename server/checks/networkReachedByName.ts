@@ -112,7 +112,7 @@ async function judgeNetwork(docker: Docker, net: UserNetwork, members: Docker.Co
 
 export const networkReachedByName: CheckKind<Params> = {
   kind: "network-reached-by-name",
-  triggers: ["container", "network"],
+  triggers: ["container", "network", "output"],
   parse() {
     return {};
   },

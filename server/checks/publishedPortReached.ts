@@ -82,7 +82,7 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: n
 
 export const publishedPortReached: CheckKind<Params> = {
   kind: "published-port-reached",
-  triggers: ["container"],
+  triggers: ["container", "output"],
   parse() {
     return {};
   },

@@ -116,7 +116,7 @@ async function judgeVolume(
 
 export const volumeOutlived: CheckKind<Params> = {
   kind: "volume-outlived",
-  triggers: ["container", "volume"],
+  triggers: ["container", "volume", "output"],
   parse() {
     return {};
   },
