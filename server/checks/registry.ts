@@ -1,5 +1,7 @@
 // Every check kind a lesson may name. Adding a kind = one file + one line here.
 import { answerFact } from "./answerFact.ts";
+import { composeDown } from "./composeDown.ts";
+import { composeUp } from "./composeUp.ts";
 import { bindMountReadOnly } from "./bindMountReadOnly.ts";
 import { containerConfig } from "./containerConfig.ts";
 import { containerHealthy } from "./containerHealthy.ts";
@@ -17,7 +19,7 @@ import { quiz } from "./quiz.ts";
 import { registryPushed, registryRepulled } from "./registryImage.ts";
 import { restartedByPolicy } from "./restartedByPolicy.ts";
 import { volumeOutlived } from "./volumeOutlived.ts";
-import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
+import { CheckParamError, msg, type CheckKind, type Trigger } from "./types.ts";
 
 interface AllOfParams {
   checks: { kind: CheckKind<unknown>; params: unknown }[];
@@ -26,8 +28,8 @@ interface AllOfParams {
 /** Passes when every one of its checks passes; says why the first failing one fails. */
 const allOf: CheckKind<AllOfParams> = {
   kind: "all-of",
-  get triggers(): readonly EventType[] {
-    return ["image", "container", "network", "volume"];
+  get triggers(): readonly Trigger[] {
+    return ["image", "container", "network", "volume", "output"];
   },
   parse(raw) {
     if (!Array.isArray(raw.checks) || raw.checks.length === 0) throw new CheckParamError("checks must be a non-empty list");
@@ -65,6 +67,8 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     restartedByPolicy,
     containerHealthy,
     limitsInForce,
+    composeUp,
+    composeDown,
     allOf,
   ].map(
     (k) => [k.kind, k],

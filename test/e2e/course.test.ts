@@ -1,5 +1,5 @@
 // The whole course end to end, as a learner does it: a real browser opens each lesson in
-// turn (architecture, images, containers, registry, networking, volumes, configuration), the learner types every command on the
+// turn (architecture, images, containers, registry, networking, volumes, configuration, compose), the learner types every command on the
 // keyboard into the terminal on the right, types or clicks the answers into the page's
 // answer forms, and every exercise turns green by itself (nobody presses "Check").
 // Twice: once in English, once in Simplified Chinese with a second learner (a new browser
@@ -19,7 +19,7 @@ import { LabPage, PROMPT } from "../support/labPage.ts";
 import { removeTestObjects, startTestLab, until } from "../support/testHost.ts";
 
 /** The course, in lesson order. */
-const LESSONS = ["architecture", "images", "containers", "registry", "networking", "volumes", "configuration"] as const;
+const LESSONS = ["architecture", "images", "containers", "registry", "networking", "volumes", "configuration", "compose"] as const;
 type LessonId = (typeof LESSONS)[number];
 
 const REGISTRY = "registry.lab:5000";
@@ -97,6 +97,31 @@ const HELLO_C = [
 ];
 
 const DOCKERFILE = ["cat > Dockerfile <<'EOF'", "FROM scratch", "ADD hello /", 'CMD ["/hello"]', "EOF"];
+
+/** The compose lesson's compose.yaml, typed as its heredoc (spaces only: YAML takes no tabs). */
+const COMPOSE_YAML = [
+  "cat > compose.yaml <<'EOF'",
+  "services:",
+  "  web:",
+  "    image: busybox",
+  "    command: httpd -f -v -p 80 -h /srv",
+  "    ports:",
+  '      - "8000:80"',
+  "    volumes:",
+  "      - site:/srv",
+  "    networks:",
+  "      - shop",
+  "  poller:",
+  "    image: busybox",
+  "    command: sh -c 'while true; do wget -qO- http://web/index.html; sleep 5; done'",
+  "    networks:",
+  "      - shop",
+  "volumes:",
+  "  site:",
+  "networks:",
+  "  shop:",
+  "EOF",
+];
 
 /**
  * What the learner does for each exercise, by its id: commands typed into the terminal and
@@ -268,6 +293,23 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
     await ok(p, "docker rm -f checked");
     await ok(p, "docker run -d --name limited -m 48m --cpus 0.5 --pids-limit 50 busybox sleep 3600");
     expect((await ok(p, "docker exec limited cat /sys/fs/cgroup/memory/memory.limit_in_bytes")).trim()).toBe("50331648");
+  },
+  // ---------------------------------------------------------------- compose
+  "compose.up": async ({ p }) => {
+    await ok(p, "mkdir -p ~/shop && cd ~/shop");
+    await p.typeLines(COMPOSE_YAML);
+    expect(await ok(p, "docker compose config --services")).toMatch(/^poller\nweb$/m);
+    await ok(p, "docker compose up -d", 120_000);
+    expect(await ok(p, "docker compose ps --format '{{.Service}} {{.State}}'")).toMatch(/^web running$/m);
+  },
+  "compose.ps": async ({ p }, id) => {
+    const name = (await ok(p, "docker compose ps --format '{{.Name}}' web")).trim();
+    expect(name).toBe("shop-web-1");
+    await p.answerText(id, name);
+  },
+  "compose.down": async ({ p }) => {
+    await ok(p, "docker compose down", 90_000);
+    expect(await ok(p, "docker compose ps -a -q")).toBe("");
   },
 };
 
