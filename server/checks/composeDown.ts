@@ -30,7 +30,12 @@ async function judge(docker: Docker, project: string, services: string[], since:
       ),
     };
   }
-  const destroyedNets = (await pastEvents(docker, { type: ["network"], event: ["destroy"] }, since)).filter((e) => e.Actor.Attributes?.name?.startsWith(`${project}_`));
+  // A network's destroy event carries no labels: the project's default and declared networks
+  // are named PROJECT_…; one given its own `name:` is recognised by being gone with the rest.
+  const firstGone = Math.min(...(await pastEvents(docker, { type: ["container"], event: ["destroy"], label: [`${PROJECT}=${project}`] }, since)).map((e) => e.timeNano));
+  const netEvents = await pastEvents(docker, { type: ["network"], event: ["destroy"] }, since);
+  const byPrefix = netEvents.filter((e) => e.Actor.Attributes?.name?.startsWith(`${project}_`));
+  const destroyedNets = byPrefix.length ? byPrefix : netEvents.filter((e) => e.timeNano >= firstGone);
   const netsLeft = await docker.listNetworks({ filters: { label: [`${PROJECT}=${project}`] } });
   if (destroyedNets.length === 0 || netsLeft.length > 0) {
     return {

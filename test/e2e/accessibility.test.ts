@@ -13,7 +13,7 @@ import { LabPage } from "../support/labPage.ts";
 import { sh, startTestLab, stopTestLab } from "../support/testHost.ts";
 
 const AXE = fs.readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-const LESSONS = ["architecture", "images", "containers", "registry"] as const;
+const LESSONS = ["architecture", "images", "containers", "registry", "networking", "volumes", "configuration", "compose"] as const;
 
 let lab: Shiplab;
 let config: Readonly<Config>;

@@ -170,10 +170,10 @@ describe("compose.down", () => {
     expectResult(await grade(lb, "compose.down", since), { passed: true, en: "Project shop was taken down: poller, web and network shop_shop removed" });
   });
 
-  it("passes done differently: down -v with another file and project name", async () => {
+  it("passes done differently: down -v with another file and project name, a network with a name of its own", async () => {
     const since = await cleanStart();
-    const yaml = "services:\n  a:\n    image: busybox\n    command: sleep 300\n    networks: [n]\n  b:\n    image: busybox\n    command: sleep 300\n    networks: [n]\nnetworks:\n  n:\n";
+    const yaml = "services:\n  a:\n    image: busybox\n    command: sleep 300\n    networks: [n]\n  b:\n    image: busybox\n    command: sleep 300\n    networks: [n]\nnetworks:\n  n:\n    name: pairnet\n";
     await run(lb, inProject("two", yaml, "docker compose -f two.yml -p pair up -d\ndocker compose -f two.yml -p pair down -v -t 1", "two.yml"));
-    expectResult(await grade(lb, "compose.down", since), { passed: true, en: "Project pair was taken down: a, b and network pair_n removed" });
+    expectResult(await grade(lb, "compose.down", since), { passed: true, en: "Project pair was taken down: a, b and network pairnet removed" });
   });
 });
