@@ -2,11 +2,12 @@
 // types it; it is right only if it equals what the daemon says now.
 import type Docker from "dockerode";
 import { containerChanges } from "./containerChanges.ts";
+import { madeByCompose, SERVICE } from "./composeLabels.ts";
 import { containerOutput } from "./logs.ts";
 import { stringParam } from "./imageMatch.ts";
 import { AnswerError, CheckParamError, isLabOwned, LESSON_SETUP_LABEL, msg, type CheckContext, type CheckKind, type Localized } from "./types.ts";
 
-const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret", "added-file"] as const;
+const FACTS = ["api-version", "dockerd-pid", "container-ip", "container-pid", "image-layers", "logs-secret", "added-file", "compose-container"] as const;
 type Fact = (typeof FACTS)[number];
 
 interface Params {
@@ -14,6 +15,8 @@ interface Params {
   image: string | undefined;
   container: string | undefined;
   pattern: RegExp | undefined;
+  /** compose-container: the service whose container's name is asked for. */
+  service: string | undefined;
 }
 
 /** The lesson's set-up container, or a sentence saying why it cannot be read. */
@@ -69,6 +72,19 @@ async function rightAnswers(ctx: CheckContext, p: Params): Promise<string[] | Lo
       } catch {
         return msg(`There is no image ${p.image} in your box yet: pull it first.`, `你的沙箱里还没有镜像 ${p.image}：请先拉取。`);
       }
+    case "compose-container": {
+      // The names Compose gave the running containers of that service (in any project).
+      const names = (await docker.listContainers())
+        .filter((c) => madeByCompose(c.Labels) && c.Labels[SERVICE] === p.service)
+        .map((c) => c.Names[0]?.replace(/^\//, ""))
+        .filter((n): n is string => Boolean(n));
+      return names.length
+        ? names
+        : msg(
+            `No container of a Compose service named ${p.service} is running: \`docker compose up -d\` first.`,
+            `没有名为 ${p.service} 的 Compose 服务的容器在运行：请先 \`docker compose up -d\`。`,
+          );
+    }
     case "logs-secret": {
       let info;
       try {
@@ -104,6 +120,8 @@ export const answerFact: CheckKind<Params> = {
     const image = raw.image === undefined ? undefined : stringParam(raw.image, "image");
     const container = raw.container === undefined ? undefined : stringParam(raw.container, "container");
     if (fact === "image-layers" && !image) throw new CheckParamError("image-layers needs an image");
+    const service = raw.service === undefined ? undefined : stringParam(raw.service, "service");
+    if (fact === "compose-container" && !service) throw new CheckParamError("compose-container needs a service");
     let pattern: RegExp | undefined;
     if (fact === "logs-secret" || fact === "added-file") {
       if (!container) throw new CheckParamError(`${fact} needs a container`);
@@ -114,7 +132,7 @@ export const answerFact: CheckKind<Params> = {
       }
       if (fact === "logs-secret" && !/\((?!\?)/.test(pattern.source)) throw new CheckParamError("pattern needs a group that captures the secret");
     }
-    return { fact, image, container, pattern };
+    return { fact, image, container, pattern, service };
   },
   answerForm: () => ({ kind: "text" }),
   parseAnswer(_p, raw) {

@@ -6,9 +6,11 @@ import type { Exercise, LessonCatalog } from "../lessons/catalog.ts";
 import type { Box } from "../sandbox/sandboxManager.ts";
 import { type ExerciseRecord, type ProgressStore, StoreWriteError } from "../store/progressStore.ts";
 import { BoxWatcher } from "./boxWatcher.ts";
-import { msg, type CheckContext, type CheckResult, type EventType } from "./types.ts";
+import { msg, type CheckContext, type CheckResult, type Trigger } from "./types.ts";
 
 const DEBOUNCE_MS = 30;
+/** How often checks that read containers' output run again (no daemon event tells of new output). */
+const OUTPUT_POLL_MS = 3_000;
 const CHECK_TIMEOUT_MS = 15_000;
 /** How soon a result the store could not save (a full disk) is checked and saved again. */
 const SAVE_RETRY_MS = 10_000;
@@ -22,8 +24,10 @@ interface Watch {
   box: Box;
   boxId: string;
   watcher: BoxWatcher;
-  due: Set<EventType> | "all";
+  due: Set<Trigger> | "all";
   timer: NodeJS.Timeout | undefined;
+  /** Re-runs the output-reading checks every OUTPUT_POLL_MS. */
+  outputPoll: NodeJS.Timeout;
   running: Promise<void> | undefined;
   again: boolean;
   /** Set while a result waits to be saved again (the store's disk was full). */
@@ -121,6 +125,8 @@ export class Grader {
       watcher: new BoxWatcher(box.socketPath, (type) => this.schedule(learnerId, type)),
       due: new Set(),
       timer: undefined,
+      // Cheap when no such exercise is open and unpassed: runOne skips those at once.
+      outputPoll: setInterval(() => this.schedule(learnerId, "output"), OUTPUT_POLL_MS).unref(),
       running: undefined,
       again: false,
       retry: undefined,
@@ -135,6 +141,7 @@ export class Grader {
     if (!w) return;
     this.watches.delete(learnerId);
     w.watcher.dispose();
+    clearInterval(w.outputPoll);
     if (w.timer) clearTimeout(w.timer);
     if (w.retry) clearTimeout(w.retry);
   }
@@ -206,7 +213,7 @@ export class Grader {
     return this.store.forLearner(learnerId);
   }
 
-  private schedule(learnerId: string, type: EventType | "all"): void {
+  private schedule(learnerId: string, type: Trigger | "all"): void {
     const w = this.watches.get(learnerId);
     if (!w) return;
     if (type === "all") w.due = "all";
@@ -247,7 +254,7 @@ export class Grader {
     };
   }
 
-  private async runExercises(learnerId: string, w: Watch, due: Set<EventType> | "all", byLearner: boolean): Promise<void> {
+  private async runExercises(learnerId: string, w: Watch, due: Set<Trigger> | "all", byLearner: boolean): Promise<void> {
     const state = this.learnerState(learnerId);
     for (const ex of this.lessons.exercises()) {
       if (this.disposed || this.watches.get(learnerId) !== w) return;

@@ -3,7 +3,11 @@ import { answerFact } from "./answerFact.ts";
 import { buildCacheReused } from "./buildCacheReused.ts";
 import { builtImage } from "./builtImage.ts";
 import { committedImage } from "./committedImage.ts";
+import { composeDown } from "./composeDown.ts";
+import { composeUp } from "./composeUp.ts";
+import { bindMountReadOnly } from "./bindMountReadOnly.ts";
 import { containerConfig } from "./containerConfig.ts";
+import { containerHealthy } from "./containerHealthy.ts";
 import { containerLifecycle } from "./containerLifecycle.ts";
 import { containerRan } from "./containerRan.ts";
 import { containersCleaned } from "./containersCleaned.ts";
@@ -12,9 +16,15 @@ import { imageFromScratch } from "./imageFromScratch.ts";
 import { imageLoaded } from "./imageLoaded.ts";
 import { imagePulled } from "./imagePulled.ts";
 import { imagesPruned } from "./imagesPruned.ts";
+import { envPrinted } from "./envPrinted.ts";
+import { limitsInForce } from "./limitsInForce.ts";
+import { networkReachedByName } from "./networkReachedByName.ts";
+import { publishedPortReached } from "./publishedPortReached.ts";
 import { quiz } from "./quiz.ts";
 import { registryPushed, registryRepulled } from "./registryImage.ts";
-import { CheckParamError, msg, type CheckKind, type EventType } from "./types.ts";
+import { restartedByPolicy } from "./restartedByPolicy.ts";
+import { volumeOutlived } from "./volumeOutlived.ts";
+import { CheckParamError, msg, type CheckKind, type Trigger } from "./types.ts";
 
 interface AllOfParams {
   checks: { kind: CheckKind<unknown>; params: unknown }[];
@@ -23,8 +33,8 @@ interface AllOfParams {
 /** Passes when every one of its checks passes; says why the first failing one fails. */
 const allOf: CheckKind<AllOfParams> = {
   kind: "all-of",
-  get triggers(): readonly EventType[] {
-    return ["image", "container"];
+  get triggers(): readonly Trigger[] {
+    return ["image", "container", "network", "volume", "output"];
   },
   parse(raw) {
     if (!Array.isArray(raw.checks) || raw.checks.length === 0) throw new CheckParamError("checks must be a non-empty list");
@@ -59,6 +69,16 @@ export const CHECK_KINDS: ReadonlyMap<string, CheckKind<any>> = new Map(
     committedImage,
     imageLoaded,
     imagesPruned,
+    publishedPortReached,
+    networkReachedByName,
+    volumeOutlived,
+    bindMountReadOnly,
+    envPrinted,
+    restartedByPolicy,
+    containerHealthy,
+    limitsInForce,
+    composeUp,
+    composeDown,
     allOf,
   ].map(
     (k) => [k.kind, k],

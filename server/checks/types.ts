@@ -15,6 +15,13 @@ export interface CheckResult {
 /** The daemon event types checks react to (compose and the networking and volumes lessons need all four). */
 export type EventType = "image" | "container" | "network" | "volume";
 
+/**
+ * What makes a check run again: a daemon event of a type, or "output": what a container
+ * prints (a web server's access log) changes with no daemon event at all (a curl from the
+ * box is invisible to the daemon), so the grader re-runs these checks every few seconds.
+ */
+export type Trigger = EventType | "output";
+
 /** What only the box itself can tell (its processes), where there is a box. */
 export interface BoxProbe {
   /** PIDs of dockerd as the learner sees them inside the box. */
@@ -53,8 +60,8 @@ export type AnswerForm =
 
 export interface CheckKind<P = unknown> {
   kind: string;
-  /** Daemon event types that can change this check's answer. */
-  triggers: readonly EventType[];
+  /** Daemon event types that can change this check's answer ("output": what containers print). */
+  triggers: readonly Trigger[];
   /** Validates parameters from a lesson's front matter; throws a sentence when they are wrong. */
   parse(raw: Record<string, unknown>): P;
   run(ctx: CheckContext, params: P): Promise<CheckResult>;

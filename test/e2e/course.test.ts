@@ -1,5 +1,6 @@
 // The whole course end to end, as a learner does it: a real browser opens each lesson in
-// turn (architecture, images, containers, registry, dockerfile, multistage, debugging), the learner types every command on the
+// turn (architecture, images, containers, registry, networking, volumes, dockerfile, multistage,
+// configuration, compose, debugging), the learner types every command on the
 // keyboard into the terminal on the right, types or clicks the answers into the page's
 // answer forms, and every exercise turns green by itself (nobody presses "Check").
 // Twice: once in English, once in Simplified Chinese with a second learner (a new browser
@@ -19,7 +20,7 @@ import { LabPage, PROMPT } from "../support/labPage.ts";
 import { removeTestObjects, startTestLab, until } from "../support/testHost.ts";
 
 /** The course, in lesson order. */
-const LESSONS = ["architecture", "images", "containers", "registry", "dockerfile", "multistage", "debugging"] as const;
+const LESSONS = ["architecture", "images", "containers", "registry", "networking", "volumes", "dockerfile", "multistage", "configuration", "compose", "debugging"] as const;
 type LessonId = (typeof LESSONS)[number];
 
 const REGISTRY = "registry.lab:5000";
@@ -102,6 +103,30 @@ const DOCKERFILE = ["cat > Dockerfile <<'EOF'", "FROM scratch", "ADD hello /", '
 const dockerfile = (...lines: string[]) => ["cat > Dockerfile <<'EOF'", ...lines, "EOF"];
 
 const MULTI_HELLO_C = HELLO_C.map((l) => l.replace("hello docker", "hello from a multi-stage build"));
+/** The compose lesson's compose.yaml, typed as its heredoc (spaces only: YAML takes no tabs). */
+const COMPOSE_YAML = [
+  "cat > compose.yaml <<'EOF'",
+  "services:",
+  "  web:",
+  "    image: busybox",
+  "    command: httpd -f -v -p 80 -h /srv",
+  "    ports:",
+  '      - "8000:80"',
+  "    volumes:",
+  "      - site:/srv",
+  "    networks:",
+  "      - shop",
+  "  poller:",
+  "    image: busybox",
+  "    command: sh -c 'while true; do wget -qO- http://web/index.html; sleep 5; done'",
+  "    networks:",
+  "      - shop",
+  "volumes:",
+  "  site:",
+  "networks:",
+  "  shop:",
+  "EOF",
+];
 
 /**
  * What the learner does for each exercise, by its id: commands typed into the terminal and
@@ -305,6 +330,64 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
     await p.type("y");
     await p.waitForPrompt();
     expect((await ok(p, "docker images -qf dangling=true")).trim()).toBe("");
+  },
+  // ---------------------------------------------------------------- networking
+  "networking.publish": async ({ p }) => {
+    await ok(p, "docker run -d --name site -p 8080:80 busybox httpd -f -v -p 80 -h /etc");
+    expect(await ok(p, "docker port site")).toContain("0.0.0.0:8080");
+    expect((await ok(p, "sleep 1; curl -fsS http://localhost:8080/hostname")).trim()).toMatch(/^[0-9a-f]{12}$/);
+  },
+  "networking.by-name": async ({ p }) => {
+    await ok(p, "docker network create shopnet");
+    await ok(p, "docker run -d --name api --network shopnet busybox httpd -f -v -p 80 -h /etc");
+    expect((await ok(p, "sleep 1; docker run --name client --network shopnet busybox wget -qO- http://api/hostname")).trim()).toMatch(/^[0-9a-f]{12}$/);
+    expect(await ok(p, "docker logs api")).toMatch(/response:200/);
+  },
+  // ---------------------------------------------------------------- volumes
+  "volumes.outlive": async ({ p }) => {
+    await ok(p, "docker run --name writer -v notes:/data busybox sh -c 'echo remember the milk > /data/todo.txt'");
+    await ok(p, "docker rm writer");
+    expect((await ok(p, "docker run --name reader -v notes:/data busybox cat /data/todo.txt")).trim()).toBe("remember the milk");
+  },
+  "volumes.read-only": async ({ p }) => {
+    await ok(p, "mkdir -p site && echo hello > site/index.html");
+    const r = await p.run(`docker run --name readonly -v "$PWD/site:/site:ro" busybox sh -c 'cat /site/index.html; touch /site/new.txt'`);
+    expect(r.code).toBe(1);
+    expect(r.output).toContain("Read-only file system");
+  },
+  // ---------------------------------------------------------------- configuration
+  "configuration.env": async ({ p }) => {
+    await ok(p, "echo LEVEL=debug > app.env");
+    expect(await ok(p, "docker run --name env-demo -e GREETING=hello --env-file app.env busybox env")).toMatch(/^GREETING=hello$/m);
+  },
+  "configuration.restart": async ({ p }) => {
+    await ok(p, "docker run -d --name flaky --restart on-failure:3 busybox sh -c 'sleep 2; exit 3'");
+  },
+  "configuration.health": async ({ p }) => {
+    await ok(p, "docker run -d --name checked --health-cmd 'wget -q --spider http://localhost/hostname' --health-interval 5s busybox httpd -f -p 80 -h /etc");
+  },
+  "configuration.limits": async ({ p }) => {
+    // The health-checked container's probes would fill the daemon's event history: done with it.
+    await ok(p, "docker rm -f checked");
+    await ok(p, "docker run -d --name limited -m 48m --cpus 0.5 --pids-limit 50 busybox sleep 3600");
+    expect((await ok(p, "docker exec limited cat /sys/fs/cgroup/memory/memory.limit_in_bytes")).trim()).toBe("50331648");
+  },
+  // ---------------------------------------------------------------- compose
+  "compose.up": async ({ p }) => {
+    await ok(p, "mkdir -p ~/shop && cd ~/shop");
+    await p.typeLines(COMPOSE_YAML);
+    expect(await ok(p, "docker compose config --services")).toMatch(/^poller\nweb$/m);
+    await ok(p, "docker compose up -d", 120_000);
+    expect(await ok(p, "docker compose ps --format '{{.Service}} {{.State}}'")).toMatch(/^web running$/m);
+  },
+  "compose.ps": async ({ p }, id) => {
+    const name = (await ok(p, "docker compose ps --format '{{.Name}}' web")).trim();
+    expect(name).toBe("shop-web-1");
+    await p.answerText(id, name);
+  },
+  "compose.down": async ({ p }) => {
+    await ok(p, "docker compose down", 90_000);
+    expect(await ok(p, "docker compose ps -a -q")).toBe("");
   },
 };
 
