@@ -3,7 +3,7 @@
 // without Compose, or with less than asked, fail or stay pending, in every language.
 import { afterAll, beforeAll, describe, it } from "vitest";
 import { runCheck } from "../../server/checks/grader.ts";
-import { expectResult, freshStart, grade, run, startLessonBox, stopLessonBox, type LessonBox } from "../support/lessonChecks.ts";
+import { expectResult, freshStart, gradeLessonBox as grade, runInLessonBox as run, startLessonBox, stopLessonBox, type LessonBox } from "../support/checkCases.ts";
 
 let lb: LessonBox;
 

@@ -2,7 +2,7 @@
 // a little differently), and each way to get there without really doing it fails or stays
 // pending, with a message in every language.
 import { afterAll, beforeAll, describe, it } from "vitest";
-import { expectResult, freshStart, grade, run, startLessonBox, stopLessonBox, type LessonBox } from "../support/lessonChecks.ts";
+import { expectResult, freshStart, gradeLessonBox as grade, runInLessonBox as run, startLessonBox, stopLessonBox, type LessonBox } from "../support/checkCases.ts";
 
 let lb: LessonBox;
 

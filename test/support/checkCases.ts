@@ -1,15 +1,18 @@
 // What every check test against real boxes needs: a learner's box with a client of its own
 // daemon, an exercise graded as the server grades it, a result asserted with its message
-// in both languages, and a script run in the box that must succeed.
+// in both languages, and a script run in the box that must succeed. A lesson's tests with
+// one box of their own use the LessonBox helpers at the end.
 import crypto from "node:crypto";
 import Docker from "dockerode";
 import { expect } from "vitest";
 import { runCheck } from "../../server/checks/grader.ts";
 import type { CheckContext, CheckResult } from "../../server/checks/types.ts";
 import { ensureLessonSetup } from "../../server/lessons/lessonSetup.ts";
+import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
+import { boxProbe } from "../../server/sandbox/boxProbe.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { sh } from "./testHost.ts";
+import { removeTestObjects, sh, startTestLab } from "./testHost.ts";
 
 export interface TestBox {
   box: Box;
@@ -61,4 +64,43 @@ export async function runInBox(tb: TestBox, script: string, timeoutMs = 240_000)
   const r = await sh(tb.box.container, `set -e\n${script}`, timeoutMs);
   expect(r.code, `${script}\n${r.out}`).toBe(0);
   return r.out.replace(/\r/g, "").trim();
+}
+
+/** A lab with one learner's box, for a lesson's check tests. */
+export interface LessonBox extends TestBox {
+  lab: Shiplab;
+  config: Readonly<Config>;
+}
+
+export async function startLessonBox(): Promise<LessonBox> {
+  const { lab, config } = await startTestLab();
+  return { lab, config, ...(await acquireTestBox(lab)) };
+}
+
+export async function stopLessonBox(lb: LessonBox | undefined): Promise<void> {
+  try {
+    await lb?.lab.dispose({ removeBoxes: true });
+  } finally {
+    if (lb) await removeTestObjects(lb.config.instance);
+  }
+}
+
+/** Grades an exercise in the lesson box, with the box probe, `since` as when its lesson was opened. */
+export function gradeLessonBox(lb: LessonBox, id: string, since?: number): Promise<CheckResult> {
+  return gradeExercise(lb.lab, id, lb, { box: boxProbe(lb.lab.sandbox, lb.box), since });
+}
+
+export function runInLessonBox(lb: LessonBox, script: string, timeoutMs?: number): Promise<string> {
+  return runInBox(lb, script, timeoutMs);
+}
+
+/**
+ * A clean slate in the box for the next case: no containers, networks or volumes of the
+ * learner's, then a second's pause so that the case's `since` falls in a later second than
+ * anything removed (the daemon's Created times are whole seconds). Returns that `since`.
+ */
+export async function freshStart(lb: LessonBox): Promise<number> {
+  await runInBox(lb, "docker rm -f $(docker ps -aq) >/dev/null 2>&1 || true\ndocker network prune -f >/dev/null\ndocker volume prune -af >/dev/null");
+  await new Promise((r) => setTimeout(r, 1100));
+  return Date.now();
 }
