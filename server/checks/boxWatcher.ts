@@ -4,6 +4,7 @@
 // doing, not the learner's, and the daemon's events do not say so.
 import Docker from "dockerode";
 import { EventStream } from "../docker/eventStream.ts";
+import { EventLog, keepEventsOf, type DaemonEvent } from "./daemonEvents.ts";
 import type { EventType } from "./types.ts";
 
 const WATCHED: EventType[] = ["image", "container", "network", "volume"];
@@ -15,14 +16,18 @@ export class BoxWatcher {
   private readonly events: EventStream;
   /** Ids of containers created with --rm since watching began. */
   readonly autoRemoved = new Set<string>();
+  /** What this watcher saw, for checks that read history beyond the daemon's last 256 events. */
+  private readonly log = new EventLog();
 
   constructor(socketPath: string, onEvent: (type: EventType, action: string) => void) {
     this.docker = new Docker({ socketPath, timeout: 10_000 });
+    keepEventsOf(this.docker, this.log);
     this.events = new EventStream({
       docker: new Docker({ socketPath }),
       filters: { type: WATCHED },
       onEvent: (ev) => {
         if (!ev.Type || !WATCHED.includes(ev.Type as EventType)) return;
+        this.log.add(ev as DaemonEvent);
         if (ev.Type === "container" && ev.Action === "create" && ev.Actor?.ID) {
           // Reported once known: a check that runs on the removal must already see it.
           void this.noteAutoRemove(ev.Actor.ID).finally(() => onEvent("container", "create"));
