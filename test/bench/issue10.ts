@@ -33,6 +33,7 @@ import { LabPage } from "../support/labPage.ts";
 import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
 import { engineDocker, removeStateDb, removeTestDisks, removeTestObjects } from "../support/testHost.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
+import { removeBoxDir } from "../../server/sandbox/boxSocketDir.ts";
 
 type Kind = "shiplab" | "baseline";
 const KINDS: Kind[] = ["shiplab", "baseline"];
@@ -169,7 +170,10 @@ async function startServer(kind: Kind, warmPool: number): Promise<Srv> {
         // shared engine too); the bench removes what this instance labelled.
         await removeTestObjects(instance);
         removeStateDb(STATE_DIR, instance);
-        fs.rmSync(path.join(STATE_DIR, "boxes", instance), { recursive: true, force: true });
+        // Each box's folder holds its socket mount: unmounted first, as the server would.
+        const dir = path.join(STATE_DIR, "boxes", instance);
+        for (const id of fs.existsSync(dir) ? fs.readdirSync(dir) : []) await removeBoxDir(path.join(dir, id));
+        fs.rmSync(dir, { recursive: true, force: true });
       }
     },
   };
