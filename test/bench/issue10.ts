@@ -244,9 +244,9 @@ async function daemonAnswers(socketPath: string): Promise<boolean> {
   }
 }
 
-/** Until `n` warm boxes' daemons answer (Shiplab), then a moment for their shells to open. */
+/** Until `n` warm boxes' daemons answer (Shiplab; the baseline's are ready at once). */
 async function poolReady(srv: Srv, n: number, timeoutMs = 600_000): Promise<void> {
-  if (srv.kind === "baseline") return sleep(1000);
+  if (srv.kind === "baseline") return;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const pool = (await boxesOf(srv.instance)).filter((b) => b.name.includes("-p-"));
@@ -255,7 +255,6 @@ async function poolReady(srv: Srv, n: number, timeoutMs = 600_000): Promise<void
     if (Date.now() > deadline) throw new Error(`only ${ready} of ${n} warm boxes ready`);
     await sleep(500);
   }
-  await sleep(2000);
 }
 
 /** A box's memory as its engine reports it: usage minus inactive file cache. */
@@ -347,6 +346,8 @@ interface PhaseA {
   serverRssIdle: number;
   serverRssLoaded: number;
   learnersLoaded: number;
+  /** Each idle learner's box (Shiplab: cgroup usage − inactive file; baseline: bash PSS). */
+  boxEach: number[];
   boxBytes: number;
   pathBytes: number;
   serverShareBytes: number;
@@ -362,17 +363,18 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
   const learners: SocketLearner[] = [];
   const out: PhaseA = {
     kind, round, pagePromptMs: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], serverRssIdle: 0, serverRssLoaded: 0,
-    learnersLoaded: 0, boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [],
+    learnersLoaded: 0, boxEach: [], boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [],
   };
   try {
     await poolReady(srv, 1);
-    await sleep(2000);
+    await sleep(4000);
     out.serverRssIdle = rssBytes(srv.pid);
     out.engineIdle = kind === "shiplab" ? enginePss() : 0;
 
     say(`${kind} r${round}: page in chromium`);
     for (let i = 0; i < 3; i++) {
       await poolReady(srv, 1);
+      await sleep(2000); // the warm box's shell opens once it is pooled
       const p = await pageLoad(browser, srv.url);
       out.pagePromptMs.push(p.promptMs);
       if (i === 0) out.pageBytes = p.bytes;
@@ -380,6 +382,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
 
     say(`${kind} r${round}: echo, one terminal`);
     await poolReady(srv, 1);
+    await sleep(2000);
     const first = await learner(srv.url);
     learners.push(first.l);
     await sleep(500);
@@ -407,6 +410,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     out.serverRssLoaded = rssBytes(srv.pid);
     const m = await memoryNow(srv, out.engineIdle);
     out.learnersLoaded = m.learners;
+    out.boxEach = m.boxEach;
     out.boxBytes = m.boxBytes;
     out.pathBytes = m.pathBytes;
     out.serverShareBytes = (out.serverRssLoaded - out.serverRssIdle) / learners.length;
@@ -476,6 +480,7 @@ async function phaseB(kind: Kind, round: number, o: Issue10Options): Promise<Pha
     if (!res.ok) throw new Error(`prepare-boxes: ${res.status} ${await res.text()}`);
     await poolReady(srv, o.classSize);
     out.prepareMs = Date.now() - t0;
+    await sleep(3000); // the warm boxes' shells open once they are pooled
     say(`${kind} r${round}: a class of ${o.classSize} arrives (boxes prepared)`);
     const cls = await classArrives(srv.url, code, o.classSize);
     learners.push(...cls.map((c) => c.l));
@@ -598,20 +603,20 @@ export async function issue10(o: Issue10Options): Promise<void> {
 
   for (const [label, key, goal50, goal95] of [
     ["echo, one terminal", "echoQuiet", "≤1.2× base, ≤5 ms", "≤10 ms"],
-    ["echo, beside 30 printing terminals", "echoBusy", "≤1.2× base, ≤5 ms", "≤10 ms"],
+    [`echo, beside ${o.classSize} printing terminals`, "echoBusy", "≤1.2× base, ≤5 ms", "≤10 ms"],
   ] as const) {
     row(`${label}: p50`, ...both((k) => pct(all(a, k, (x) => x[key]), 0.5)), ms, goal50);
     row(`${label}: p95`, ...both((k) => pct(all(a, k, (x) => x[key]), 0.95)), ms, goal95);
   }
   for (const [label, xs] of [
-    ["class of 30 arrives, warm pool 1", (k: Kind) => all(a, k, (x) => x.classPromptMs)],
-    ["class of 30 arrives, boxes prepared", (k: Kind) => all(b, k, (x) => x.preparedPromptMs)],
+    [`class of ${o.classSize} arrives, warm pool 1`, (k: Kind) => all(a, k, (x) => x.classPromptMs)],
+    [`class of ${o.classSize} arrives, boxes prepared`, (k: Kind) => all(b, k, (x) => x.preparedPromptMs)],
   ] as const) {
     row(`${label}: prompt p50`, ...both((k) => pct(xs(k), 0.5)), ms, "≤1000 ms");
     row(`${label}: prompt p95`, ...both((k) => pct(xs(k), 0.95)), ms, "");
     row(`${label}: prompt max`, ...both((k) => Math.max(...xs(k))), ms, "≤5000 ms");
   }
-  row("teacher's prepare 30 → all ready", ...both((k) => mean(of(b, k).map((x) => x.prepareMs))), ms, "");
+  row(`teacher's prepare ${o.classSize} → all ready (base: at once)`, ...both((k) => mean(of(b, k).map((x) => x.prepareMs))), ms, "");
   row("cold box (no pool): prompt p50", ...both((k) => pct(all(b, k, (x) => x.coldPromptMs), 0.5)), ms, "≤1000 ms");
   const memMean = (k: Kind, f: (x: PhaseA) => number) => mean(of(a, k).map(f));
   row("idle learner: box (cgroup / bash PSS)", ...both((k) => memMean(k, (x) => x.boxBytes)), mib, "");
@@ -621,7 +626,7 @@ export async function issue10(o: Issue10Options): Promise<void> {
   row("idle learner: in all", ...both(perLearner), mib, "");
   const fixed = (k: Kind) => memMean(k, (x) => x.serverRssIdle + x.engineIdle);
   const count = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "—");
-  row("capacity of 24 GiB, computed (31 learners' cost)", ...both((k) => (24 * GiB - fixed(k)) / perLearner(k)), count, "≥400");
+  row(`capacity of 24 GiB, computed (${o.classSize + 1} learners' cost)`, ...both((k) => (24 * GiB - fixed(k)) / perLearner(k)), count, "≥400");
   const cap = (k: Kind) => of(a, k).find((x) => x.capacity)?.capacity;
   row(
     `capacity of 24 GiB, measured at ${o.capacity} open, extrapolated`,
@@ -634,11 +639,11 @@ export async function issue10(o: Issue10Options): Promise<void> {
   );
   row(`capacity of 24 GiB, MemAvailable drop at ${o.capacity} (noisy)`, ...both((k) => (cap(k) ? 24 * GiB / cap(k)!.memAvailableDropBytes : NaN)), count, "≥400");
   row("server RSS, idle", ...both((k) => memMean(k, (x) => x.serverRssIdle)), mib, "≤ baseline");
-  row("server RSS, 31 terminals open", ...both((k) => memMean(k, (x) => x.serverRssLoaded)), mib, "≤ baseline");
+  row(`server RSS, ${o.classSize + 1} terminals open`, ...both((k) => memMean(k, (x) => x.serverRssLoaded)), mib, "≤ baseline");
   const alone = all(a, "shiplab", (x) => x.gradeAlone);
   const loaded = all(a, "shiplab", (x) => x.gradeLoaded);
-  row("daemon event → passed, 30 at work: p50 (base: 1 alone)", pct(loaded, 0.5), pct(alone, 0.5), ms, "");
-  row("daemon event → passed, 30 at work: p95 (base: 1 alone)", pct(loaded, 0.95), pct(alone, 0.95), ms, "≤300 ms");
+  row(`daemon event → passed, ${o.classSize} at work: p50 (base: 1 alone)`, pct(loaded, 0.5), pct(alone, 0.5), ms, "");
+  row(`daemon event → passed, ${o.classSize} at work: p95 (base: 1 alone)`, pct(loaded, 0.95), pct(alone, 0.95), ms, "≤300 ms");
   const exp = (n: number) => pct(exports.filter((e) => e.learners === n).map((e) => e.ms), 0.5);
   row("shiplab export, 100 learners, csv (base: 1)", exp(100), exp(1), ms, "≤2000 ms");
   const pageBytes = (k: Kind) => {
