@@ -270,12 +270,12 @@ async function boxMemory(container: string): Promise<number> {
 }
 
 /** Host memory per learner, split as the issue asks, for the learners now open and idle. */
-async function memoryNow(srv: Srv, engineIdle: number): Promise<{ learners: number; boxBytes: number; pathBytes: number; boxEach: number[] }> {
+async function memoryNow(srv: Srv, engineIdle: number): Promise<{ learners: number; boxBytes: number; pathBytes: number; boxEach: number[]; byName: Record<string, number> }> {
   if (srv.kind === "baseline") {
     // The baseline's "box" is a bash under the server (node-pty forks it; no helper process).
     const shells = processes().filter((p) => p.ppid === srv.pid && p.comm === "bash");
     const boxEach = shells.map((p) => pssBytes(p.pid));
-    return { learners: shells.length, boxBytes: mean(boxEach), pathBytes: 0, boxEach };
+    return { learners: shells.length, boxBytes: mean(boxEach), pathBytes: 0, boxEach, byName: {} };
   }
   const boxes = (await boxesOf(srv.instance)).filter((b) => b.name.includes("-l-"));
   const boxEach = await Promise.all(boxes.map((b) => boxMemory(b.container)));
@@ -284,7 +284,8 @@ async function memoryNow(srv: Srv, engineIdle: number): Promise<{ learners: numb
   const procs = processes();
   const shims = boxes.map((b) => procs.filter((p) => p.comm.startsWith("containerd-shim") && p.cmdline.includes(`-id ${b.container}`)).reduce((a, p) => a + pssBytes(p.pid), 0));
   const engineGrowth = Math.max(0, enginePss() - engineIdle);
-  return { learners: boxes.length, boxBytes: mean(boxEach), pathBytes: mean(shims) + engineGrowth / Math.max(1, boxes.length), boxEach };
+  const byName = Object.fromEntries(boxes.map((b, i) => [b.name, boxEach[i]]));
+  return { learners: boxes.length, boxBytes: mean(boxEach), pathBytes: mean(shims) + engineGrowth / Math.max(1, boxes.length), boxEach, byName };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -356,7 +357,16 @@ interface PhaseA {
   pathBytes: number;
   serverShareBytes: number;
   engineIdle: number;
-  capacity?: { learners: number; boxBytes: number; pathBytes: number; serverShareBytes: number; memAvailableDropBytes: number };
+  capacity?: {
+    learners: number;
+    boxBytes: number;
+    pathBytes: number;
+    serverShareBytes: number;
+    memAvailableDropBytes: number;
+    /** Shiplab: the class's boxes after their docker pull + runs, and the boxes opened only now. */
+    workedBoxBytes: number;
+    freshBoxBytes: number;
+  };
   gradeAlone: number[];
   gradeLoaded: number[];
   /** Learners under load whose exercise never showed passed, and why. */
@@ -442,18 +452,25 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
 
     if (round === 1 && o.capacity > learners.length) {
       say(`${kind} r${round}: capacity, ${o.capacity} idle terminals`);
+      const freshIds = new Set<string>();
       for (let i = learners.length; i < o.capacity; i += 5) {
         const batch = await Promise.all(Array.from({ length: Math.min(5, o.capacity - i) }, () => learner(srv.url)));
         learners.push(...batch.map((b) => b.l));
+        for (const b of batch) freshIds.add(b.learnerId);
       }
       await sleep(10_000);
       const c = await memoryNow(srv, out.engineIdle);
+      const classNames = new Set(cls.map((c) => c.learnerId));
+      const worked = Object.entries(c.byName).filter(([n]) => classNames.has(n.slice(n.indexOf("-l-") + 3))).map(([, v]) => v);
+      const fresh = Object.entries(c.byName).filter(([n]) => freshIds.has(n.slice(n.indexOf("-l-") + 3))).map(([, v]) => v);
       out.capacity = {
         learners: c.learners,
         boxBytes: c.boxBytes,
         pathBytes: c.pathBytes,
         serverShareBytes: (rssBytes(srv.pid) - out.serverRssIdle) / learners.length,
         memAvailableDropBytes: (memBefore - memAvailable()) / learners.length,
+        workedBoxBytes: mean(worked),
+        freshBoxBytes: mean(fresh),
       };
     }
   } finally {
@@ -639,10 +656,10 @@ export async function issue10(o: Issue10Options): Promise<void> {
   row("idle learner: in all", ...both(perLearner), mib, "");
   const fixed = (k: Kind) => memMean(k, (x) => x.serverRssIdle + x.engineIdle);
   const count = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "—");
-  row(`capacity of 24 GiB, computed (${o.classSize + 1} learners' cost)`, ...both((k) => (24 * GiB - fixed(k)) / perLearner(k)), count, "≥400");
+  row(`capacity of 24 GiB, computed (${o.classSize + 1} fresh idle learners' cost)`, ...both((k) => (24 * GiB - fixed(k)) / perLearner(k)), count, "≥400");
   const cap = (k: Kind) => of(a, k).find((x) => x.capacity)?.capacity;
   row(
-    `capacity of 24 GiB, measured at ${o.capacity} open, extrapolated`,
+    `capacity of 24 GiB, measured at ${o.capacity} open (${o.classSize} had worked), extrapolated`,
     ...both((k) => {
       const c = cap(k);
       return c ? (24 * GiB - fixed(k)) / (c.boxBytes + c.pathBytes + c.serverShareBytes) : NaN;
@@ -650,6 +667,8 @@ export async function issue10(o: Issue10Options): Promise<void> {
     count,
     "≥400",
   );
+  row(`…idle box after docker pull + 3 runs (at ${o.capacity} open)`, cap("shiplab")?.workedBoxBytes ?? NaN, cap("baseline")?.boxBytes ?? NaN, mib, "");
+  row(`…idle box never used (at ${o.capacity} open)`, cap("shiplab")?.freshBoxBytes ?? NaN, cap("baseline")?.boxBytes ?? NaN, mib, "");
   row(`capacity of 24 GiB, MemAvailable drop at ${o.capacity} (noisy)`, ...both((k) => (cap(k) ? 24 * GiB / cap(k)!.memAvailableDropBytes : NaN)), count, "≥400");
   row("server RSS, idle", ...both((k) => memMean(k, (x) => x.serverRssIdle)), mib, "≤ baseline");
   row(`server RSS, ${o.classSize + 1} terminals open`, ...both((k) => memMean(k, (x) => x.serverRssLoaded)), mib, "≤ baseline");
