@@ -356,6 +356,17 @@ async function typedEchoes(l: SocketLearner, n: number, gapMs = 60): Promise<num
   return times;
 }
 
+/** Ctrl-C until the terminal's output ends with the prompt; how many it took (0: never). */
+async function stopLoop(l: SocketLearner): Promise<number> {
+  const tail = () => l.received.filter((e) => e.event === "term:output").slice(-3).map((e) => String(e.payload)).join("");
+  for (let i = 1; i <= 5; i++) {
+    l.socket.emit("term:input", "\x03");
+    await sleep(700);
+    if (/# $/.test(tail())) return i;
+  }
+  return 0;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The page in chromium
 
@@ -391,6 +402,8 @@ interface PhaseA {
   echoBusy: number[];
   /** Keys back to back (SocketLearner.echoes): the second of each pair waits out the batching window. */
   echoQuietBackToBack: number[];
+  /** Ctrl-Cs each printing terminal needed before its prompt came back (0: never came back). */
+  ctrlCs: number[];
   echoBusyBackToBack: number[];
   serverRssIdle: number;
   serverRssLoaded: number;
@@ -422,7 +435,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
   const srv = await startServer(kind, 1);
   const learners: SocketLearner[] = [];
   const out: PhaseA = {
-    kind, round, pagePromptMs: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], echoQuietBackToBack: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
+    kind, round, pagePromptMs: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], echoQuietBackToBack: [], ctrlCs: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
     learnersLoaded: 0, boxEach: [], boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [], gradeFailures: [],
   };
   try {
@@ -465,7 +478,8 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     await sleep(2000);
     out.echoBusy = await typedEchoes(first.l, o.echoes);
     out.echoBusyBackToBack = await first.l.echoes(o.echoes);
-    for (const c of cls) c.l.socket.emit("term:input", "\x03");
+    // Ctrl-C, again until the prompt is back: one does not always stop the loop (seen in boxes).
+    out.ctrlCs = await Promise.all(cls.map((c) => stopLoop(c.l)));
 
     say(`${kind} r${round}: memory, ${learners.length} idle terminals`);
     await sleep(10_000);
@@ -724,6 +738,14 @@ export async function issue10(o: Issue10Options): Promise<void> {
   const loaded = all(a, "shiplab", (x) => x.gradeLoaded);
   row(`daemon event → passed, ${o.classSize} at work: p50 (base: 1 alone)`, pct(loaded, 0.5), pct(alone, 0.5), ms, "");
   row(`daemon event → passed, ${o.classSize} at work: p95 (base: 1 alone)`, pct(loaded, 0.95), pct(alone, 0.95), ms, "≤300 ms");
+  const ctrlCs = (k: Kind) => all(a, k, (x) => x.ctrlCs);
+  rows.push([
+    `…printing loops needing >1 Ctrl-C (of ${o.classSize} per round)`,
+    String(ctrlCs("shiplab").filter((n) => n !== 1).length),
+    String(ctrlCs("baseline").filter((n) => n !== 1).length),
+    "",
+    "",
+  ]);
   const failures = of(a, "shiplab").flatMap((x) => x.gradeFailures);
   rows.push([`…never shown passed within 120 s (of ${o.classSize} per round)`, String(failures.length), "", "", "0"]);
   for (const f of failures) say(`grading under load: ${f}`);
