@@ -1,6 +1,8 @@
 // `npm run bench`: measures the figures the issues name, on this machine, with the real
 // parts (host dockerd, real boxes, real registry, chromium). It prints; it never fails
-// because the machine was slow. Options: --samples N (default 3).
+// because the machine was slow. Options: --samples N (default 3); --only issue10 runs only
+// issue 10's figures (test/bench/issue10.ts), with --rounds N (default 2), --echoes N (40),
+// --capacity N (40 idle learners opened in round 1), --class N (30 learners arriving).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import { PassThrough } from "node:stream";
@@ -21,7 +23,10 @@ const { gradeCommand } = await import("../../server/grade/gradeCommand.ts");
 const { removeStaleFirewallRules } = await import("../../server/sandbox/boxNetwork.ts");
 
 const argv = process.argv.slice(2);
-const samples = Number(argv[argv.indexOf("--samples") + 1]) || 3;
+const option = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const samples = Number(option("--samples")) || 3;
+const only = option("--only");
+if (only !== undefined && only !== "issue10") throw new Error(`--only: unknown part "${only}" (known: issue10)`);
 const docker = engineDocker();
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
@@ -229,45 +234,56 @@ async function startTimes(): Promise<{ first: number; second: number }> {
   return { first, second };
 }
 
-const browser = await launchBrowser();
-try {
-  // Provisions Shiplab's engine for the bench's state folder first (the first time: builds its box image).
-  await testHost();
-  process.stdout.write(`Shiplab bench: ${samples} samples each, on ${(await docker.info()).NCPU} cores\n`);
-  report("page load → prompt, warm pool", fmt(await promptLatency(browser, true)));
-  report("page load → prompt, cold (no warm box)", fmt(await promptLatency(browser, false)));
-  const r = await runToPassed(browser);
-  report("docker run → run-hello shown passed", fmt(r.runToPassed));
-  const sorted = [...r.eventToPassed].sort((a, b) => a - b);
-  report("daemon event → exercise shown passed", `${fmt(r.eventToPassed)}, p95 ${sorted[Math.ceil(sorted.length * 0.95) - 1].toFixed(0)} ms`);
-  report("grade, whole course, one daemon", fmt(r.gradeCourse));
-  report("idle box memory (usage − inactive cache)", fmt(r.idleMemoryMiB, "MiB"));
-  report("idle box processes", fmt(r.idlePids, "pids"));
-  const times = await boxTimes();
-  report("box start, cold (create → daemon answers)", fmt(times.start));
-  report("docker run --rm busybox true, in a box", fmt(times.innerRun));
-  const echo = await neighbourEchoUnderAttack();
-  const quiet50 = percentile(echo.quiet, 0.5);
-  for (const [name, xs] of Object.entries(echo)) {
-    const p50 = percentile(xs, 0.5);
-    report(`neighbour echo, ${name === "quiet" ? "quiet" : `next to a ${name}`}`, `p50 ${p50.toFixed(1)} ms, p95 ${percentile(xs, 0.95).toFixed(1)} ms (n=${xs.length})${name === "quiet" ? "" : `, ${(p50 / quiet50).toFixed(2)}× quiet`}`);
+async function earlierIssues(): Promise<void> {
+  const browser = await launchBrowser();
+  try {
+    // Provisions Shiplab's engine for the bench's state folder first (the first time: builds its box image).
+    await testHost();
+    process.stdout.write(`Shiplab bench: ${samples} samples each, on ${(await docker.info()).NCPU} cores\n`);
+    report("page load → prompt, warm pool", fmt(await promptLatency(browser, true)));
+    report("page load → prompt, cold (no warm box)", fmt(await promptLatency(browser, false)));
+    const r = await runToPassed(browser);
+    report("docker run → run-hello shown passed", fmt(r.runToPassed));
+    const sorted = [...r.eventToPassed].sort((a, b) => a - b);
+    report("daemon event → exercise shown passed", `${fmt(r.eventToPassed)}, p95 ${sorted[Math.ceil(sorted.length * 0.95) - 1].toFixed(0)} ms`);
+    report("grade, whole course, one daemon", fmt(r.gradeCourse));
+    report("idle box memory (usage − inactive cache)", fmt(r.idleMemoryMiB, "MiB"));
+    report("idle box processes", fmt(r.idlePids, "pids"));
+    const times = await boxTimes();
+    report("box start, cold (create → daemon answers)", fmt(times.start));
+    report("docker run --rm busybox true, in a box", fmt(times.innerRun));
+    const echo = await neighbourEchoUnderAttack();
+    const quiet50 = percentile(echo.quiet, 0.5);
+    for (const [name, xs] of Object.entries(echo)) {
+      const p50 = percentile(xs, 0.5);
+      report(`neighbour echo, ${name === "quiet" ? "quiet" : `next to a ${name}`}`, `p50 ${p50.toFixed(1)} ms, p95 ${percentile(xs, 0.95).toFixed(1)} ms (n=${xs.length})${name === "quiet" ? "" : `, ${(p50 / quiet50).toFixed(2)}× quiet`}`);
+    }
+    const { classroomFigures } = await import("./classroom.ts");
+    const c = await classroomFigures();
+    const p95 = (xs: number[]) => percentile(xs, 0.95).toFixed(0);
+    report(`dashboard: docker pull → row shown (${c.students} students)`, `${fmt(c.commandToDashboard)}, p95 ${p95(c.commandToDashboard)} ms`);
+    report("dashboard: student's page → teacher's row", `${fmt(c.studentToDashboard)}, p95 ${p95(c.studentToDashboard)} ms`);
+    report(
+      "server memory per teacher page (watching)",
+      `heap ${c.heapPerTeacherKiB.toFixed(0)} KiB, RSS ${c.rssPerTeacherMiB.toFixed(2)} MiB (growth over ${c.teacherPages} pages; the client's sockets share this process)`,
+    );
+    const s = await startTimes();
+    report("npm start, registry empty (engine, box image as found)", `${(s.first / 1000).toFixed(1)} s`);
+    report("npm start, second run", `${(s.second / 1000).toFixed(1)} s`);
+  } finally {
+    await browser.close();
+    await removeTestObjects();
+    await removeTestDisks();
+    await removeStaleFirewallRules();
+    (await testHost()).registry.dispose();
   }
-  const { classroomFigures } = await import("./classroom.ts");
-  const c = await classroomFigures();
-  const p95 = (xs: number[]) => percentile(xs, 0.95).toFixed(0);
-  report(`dashboard: docker pull → row shown (${c.students} students)`, `${fmt(c.commandToDashboard)}, p95 ${p95(c.commandToDashboard)} ms`);
-  report("dashboard: student's page → teacher's row", `${fmt(c.studentToDashboard)}, p95 ${p95(c.studentToDashboard)} ms`);
-  report(
-    "server memory per teacher page (watching)",
-    `heap ${c.heapPerTeacherKiB.toFixed(0)} KiB, RSS ${c.rssPerTeacherMiB.toFixed(2)} MiB (growth over ${c.teacherPages} pages; the client's sockets share this process)`,
-  );
-  const s = await startTimes();
-  report("npm start, registry empty (engine, box image as found)", `${(s.first / 1000).toFixed(1)} s`);
-  report("npm start, second run", `${(s.second / 1000).toFixed(1)} s`);
-} finally {
-  await browser.close();
-  await removeTestObjects();
-  await removeTestDisks();
-  await removeStaleFirewallRules();
-  (await testHost()).registry.dispose();
 }
+
+if (only !== "issue10") await earlierIssues();
+const { issue10 } = await import("./issue10.ts");
+await issue10({
+  rounds: Number(option("--rounds")) || 2,
+  echoes: Number(option("--echoes")) || 40,
+  classSize: Number(option("--class")) || 30,
+  capacity: Number(option("--capacity")) || 40,
+});
