@@ -2,7 +2,7 @@
 // and a write into it was refused: the container's own log says "Read-only file system", or
 // a docker exec that writes into the mount ended in failure (its exec_die exit code).
 import type Docker from "dockerode";
-import { learnerContainers, nameOf, outputSince } from "./containerFacts.ts";
+import { judgeLearnerContainers, nameOf, outputSince } from "./containerFacts.ts";
 import { pastEvents } from "./daemonEvents.ts";
 import { commandWrites } from "./shellWrites.ts";
 import { msg, type CheckKind, type Localized } from "./types.ts";
@@ -85,20 +85,7 @@ export const bindMountReadOnly: CheckKind<Params> = {
   parse() {
     return {};
   },
-  async run({ docker, since }) {
-    let first: Localized | undefined;
-    for (const info of await learnerContainers(docker, since)) {
-      const r = await judge(docker, info, since);
-      if (r?.passed) return { passed: true, message: r.why };
-      if (r) first ??= r.why;
-    }
-    if (!first) {
-      return {
-        passed: false,
-        attempted: false,
-        message: msg("No container with a bind mount yet: mount a folder of your box with `-v /path:/path:ro`.", "还没有带绑定挂载的容器：用 `-v /路径:/路径:ro` 把沙箱里的一个目录挂载进去。"),
-      };
-    }
-    return { passed: false, message: first };
+  run({ docker, since }) {
+    return judgeLearnerContainers(docker, since, (info) => judge(docker, info, since), msg("No container with a bind mount yet: mount a folder of your box with `-v /path:/path:ro`.", "还没有带绑定挂载的容器：用 `-v /路径:/路径:ro` 把沙箱里的一个目录挂载进去。"));
   },
 };

@@ -1,7 +1,7 @@
 // Small readings of a container's state that several network and storage checks share.
 import type Docker from "dockerode";
 import { containerOutput } from "./logs.ts";
-import { LESSON_SETUP_LABEL } from "./types.ts";
+import { LESSON_SETUP_LABEL, type CheckResult, type Localized } from "./types.ts";
 
 export const nameOf = (info: { Name: string }): string => info.Name.replace(/^\//, "");
 
@@ -34,4 +34,27 @@ export function commandLine(info: Docker.ContainerInspectInfo): string {
   const entry = info.Config.Entrypoint;
   const parts = [...(Array.isArray(entry) ? entry : entry ? [entry] : []), ...(info.Config.Cmd ?? [])];
   return parts.join(" ");
+}
+
+/** A judge's word on one container: undefined when the container is not an attempt at all. */
+export type ContainerVerdict = { passed: boolean; why: Localized } | undefined;
+
+/**
+ * The learner's containers since `since`, judged one by one, newest first: passed on the
+ * first that passes; else failed, saying why for the newest attempt; else (no attempt)
+ * pending with `none`, the sentence that says what to do.
+ */
+export async function judgeLearnerContainers(
+  docker: Docker,
+  since: number | undefined,
+  judge: (info: Docker.ContainerInspectInfo) => ContainerVerdict | Promise<ContainerVerdict>,
+  none: Localized,
+): Promise<CheckResult> {
+  let first: Localized | undefined;
+  for (const info of await learnerContainers(docker, since)) {
+    const r = await judge(info);
+    if (r?.passed) return { passed: true, message: r.why };
+    if (r) first ??= r.why;
+  }
+  return first ? { passed: false, message: first } : { passed: false, attempted: false, message: none };
 }

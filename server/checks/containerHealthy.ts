@@ -1,7 +1,7 @@
 // A container with a health check (--health-cmd) that Docker found healthy: State.Health
 // says so now, or the daemon's health_status event said so since the lesson opened.
 import type Docker from "dockerode";
-import { learnerContainers, nameOf } from "./containerFacts.ts";
+import { judgeLearnerContainers, nameOf } from "./containerFacts.ts";
 import { pastEvents } from "./daemonEvents.ts";
 import { msg, type CheckKind, type Localized } from "./types.ts";
 
@@ -74,20 +74,7 @@ export const containerHealthy: CheckKind<Params> = {
   parse() {
     return {};
   },
-  async run({ docker, since }) {
-    let first: Localized | undefined;
-    for (const info of await learnerContainers(docker, since)) {
-      const r = await judge(docker, info, since);
-      if (r?.passed) return { passed: true, message: r.why };
-      if (r) first ??= r.why;
-    }
-    if (!first) {
-      return {
-        passed: false,
-        attempted: false,
-        message: msg("No container with a health check yet: use `--health-cmd`.", "还没有带健康检查的容器：请用 `--health-cmd`。"),
-      };
-    }
-    return { passed: false, message: first };
+  run({ docker, since }) {
+    return judgeLearnerContainers(docker, since, (info) => judge(docker, info, since), msg("No container with a health check yet: use `--health-cmd`.", "还没有带健康检查的容器：请用 `--health-cmd`。"));
   },
 };

@@ -2,7 +2,7 @@
 // end up in its Config.Env, beside the image's), and printed their values. A variable set
 // inside the container (`export`) or only for a docker exec is not in Config.Env.
 import type Docker from "dockerode";
-import { learnerContainers, nameOf, outputSince } from "./containerFacts.ts";
+import { judgeLearnerContainers, nameOf, outputSince } from "./containerFacts.ts";
 import { CheckParamError, msg, type CheckKind, type Localized } from "./types.ts";
 
 interface Params {
@@ -58,20 +58,7 @@ export const envPrinted: CheckKind<Params> = {
     if (!Number.isInteger(minVars) || (minVars as number) < 1) throw new CheckParamError("minVars must be a whole number above 0");
     return { minVars: minVars as number };
   },
-  async run({ docker, since }, p) {
-    let first: Localized | undefined;
-    for (const info of await learnerContainers(docker, since)) {
-      const r = await judge(docker, info, p, since);
-      if (r?.passed) return { passed: true, message: r.why };
-      if (r) first ??= r.why;
-    }
-    if (!first) {
-      return {
-        passed: false,
-        attempted: false,
-        message: msg("No container with variables of your own yet: use `-e NAME=value`.", "还没有带你自己的环境变量的容器：请用 `-e 名字=值`。"),
-      };
-    }
-    return { passed: false, message: first };
+  run({ docker, since }, p) {
+    return judgeLearnerContainers(docker, since, (info) => judge(docker, info, p, since), msg("No container with variables of your own yet: use `-e NAME=value`.", "还没有带你自己的环境变量的容器：请用 `-e 名字=值`。"));
   },
 };

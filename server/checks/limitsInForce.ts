@@ -2,7 +2,7 @@
 // (--pids-limit) in its HostConfig, and the kernel enforces them: the daemon's stats, read
 // from the container's own cgroup, report the same memory and process limits.
 import type Docker from "dockerode";
-import { learnerContainers, nameOf } from "./containerFacts.ts";
+import { judgeLearnerContainers, nameOf } from "./containerFacts.ts";
 import { msg, type CheckKind, type Localized } from "./types.ts";
 
 type Params = Record<string, never>;
@@ -71,20 +71,7 @@ export const limitsInForce: CheckKind<Params> = {
   parse() {
     return {};
   },
-  async run({ docker, since }) {
-    let first: Localized | undefined;
-    for (const info of await learnerContainers(docker, since)) {
-      const r = await judge(docker, info);
-      if (r?.passed) return { passed: true, message: r.why };
-      if (r) first ??= r.why;
-    }
-    if (!first) {
-      return {
-        passed: false,
-        attempted: false,
-        message: msg("No container with resource limits yet: use `-m`, `--cpus` and `--pids-limit`.", "还没有设置资源限制的容器：请用 `-m`、`--cpus` 和 `--pids-limit`。"),
-      };
-    }
-    return { passed: false, message: first };
+  run({ docker, since }) {
+    return judgeLearnerContainers(docker, since, (info) => judge(docker, info), msg("No container with resource limits yet: use `-m`, `--cpus` and `--pids-limit`.", "还没有设置资源限制的容器：请用 `-m`、`--cpus` 和 `--pids-limit`。"));
   },
 };

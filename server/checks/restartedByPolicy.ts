@@ -2,7 +2,7 @@
 // RestartCount (a `docker start` or `docker restart` by hand sets nothing there), so a count
 // above zero is the daemon's restart manager at work.
 import type Docker from "dockerode";
-import { learnerContainers, nameOf } from "./containerFacts.ts";
+import { judgeLearnerContainers, nameOf } from "./containerFacts.ts";
 import { msg, type CheckKind, type Localized } from "./types.ts";
 
 type Params = Record<string, never>;
@@ -42,20 +42,7 @@ export const restartedByPolicy: CheckKind<Params> = {
   parse() {
     return {};
   },
-  async run({ docker, since }) {
-    let first: Localized | undefined;
-    for (const info of await learnerContainers(docker, since)) {
-      const r = judge(info);
-      if (r?.passed) return { passed: true, message: r.why };
-      if (r) first ??= r.why;
-    }
-    if (!first) {
-      return {
-        passed: false,
-        attempted: false,
-        message: msg("No container with a restart policy yet: use `--restart on-failure`.", "还没有设置重启策略的容器：请用 `--restart on-failure`。"),
-      };
-    }
-    return { passed: false, message: first };
+  run({ docker, since }) {
+    return judgeLearnerContainers(docker, since, (info) => judge(info), msg("No container with a restart policy yet: use `--restart on-failure`.", "还没有设置重启策略的容器：请用 `--restart on-failure`。"));
   },
 };
