@@ -74,6 +74,13 @@ it("a teacher watches three students live, sees who is stuck, and exports grades
   expect(jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height)?.data).toBe(`${lab.url}/join/${code}`);
   await teacher.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
 
+  // Before the class arrives, the teacher prepares boxes for it from the dashboard.
+  const warmBefore = lab.sandbox.list().filter((b) => !b.learnerId).length;
+  await teacher.getByTestId("prepare-count").fill("2");
+  await teacher.getByTestId("prepare-boxes").click();
+  await expect.poll(() => teacher.getByTestId("prepare-note").textContent(), { timeout: 10_000 }).toContain("2 boxes are being prepared");
+  await expect.poll(() => lab.sandbox.list().filter((b) => !b.learnerId).length, { timeout: 90_000 }).toBeGreaterThanOrEqual(Math.max(2, warmBefore));
+
   // Three students join, each in their own browser.
   const names = ["Ada", "王小明", 'Grace "G", =1+1'];
   const students: LabPage[] = [];
