@@ -148,7 +148,10 @@ export class LessonPane {
     article.append(renderMarkdown(lesson.markdown, this.opts.onRun, "markdown lesson-body"));
     article.append(this.renderExercises(lesson.exercises ?? []));
     this.root.replaceChildren(article);
-    this.root.scrollTop = 0;
+    // Only a re-render needs scrolling back: on the first, the pane is already at the top, and
+    // writing scrollTop would lay the whole lesson out inside this task, holding back the
+    // terminal's first messages (the browser lays it out with the next frame anyway).
+    if (this.rendered) this.root.scrollTop = 0;
     this.rendered = true;
 
     for (const update of this.early.values()) this.updateExercise(update);

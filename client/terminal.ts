@@ -82,6 +82,17 @@ export function openSafeLink(uri: string): void {
 export function startTerminal(opts: TerminalOptions): TerminalSession {
   const { host, status } = opts;
 
+  // The socket first: its handshake crosses the network while xterm builds itself (tens of
+  // ms of script). No event can be lost meanwhile: handlers are all registered below in
+  // this same task, before the browser can dispatch any message.
+  const query: Record<string, string> = { lang: opts.lang };
+  if (opts.lessonId) query.lesson = opts.lessonId;
+  const socket: ShiplabSocket = io({
+    query,
+    transports: ["websocket", "polling"],
+    tryAllTransports: true,
+  });
+
   const term = new Terminal({
     cursorBlink: true,
     fontSize: 14,
@@ -109,13 +120,6 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   term.open(host);
   term.textarea?.setAttribute("aria-describedby", "terminal-keys");
 
-  const query: Record<string, string> = { lang: opts.lang };
-  if (opts.lessonId) query.lesson = opts.lessonId;
-  const socket: ShiplabSocket = io({
-    query,
-    transports: ["websocket", "polling"],
-    tryAllTransports: true,
-  });
 
   // --- size -------------------------------------------------------------------------------
   let sent: { cols: number; rows: number } | null = null;

@@ -32,7 +32,7 @@ import type { ExerciseUpdate } from "../../server/protocol.ts";
 import { REPO_ROOT } from "../../server/paths.ts";
 import { buildServer } from "../../scripts/build-server.ts";
 import { launchBrowser, newLearnerContext } from "../support/browser.ts";
-import { LabPage } from "../support/labPage.ts";
+import { LabPage, PROMPT } from "../support/labPage.ts";
 import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
 import { engineDocker, removeStateDb, removeTestDisks, removeTestObjects } from "../support/testHost.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
@@ -376,10 +376,27 @@ async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: numb
     const page = await LabPage.create(context);
     const sizes: Promise<{ type: string; bytes: number }>[] = [];
     page.page.on("requestfinished", (req) => sizes.push(req.sizes().then((s) => ({ type: req.resourceType(), bytes: s.responseBodySize }))));
-    const t0 = Date.now();
+    // Timed inside the page, from the navigation's start to the first frame drawn after the
+    // prompt was written into xterm: no polling interval or browser-driver round trip in it.
+    await context.addInitScript((promptSource: string) => {
+      const prompt = new RegExp(promptSource);
+      const w = window as unknown as { shiplab?: { term: import("@xterm/xterm").Terminal }; __promptMs?: number };
+      const hook = () => {
+        const term = w.shiplab?.term;
+        if (!term) return void requestAnimationFrame(hook);
+        const seen = () => {
+          const buf = term.buffer.active;
+          const line = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
+          if (w.__promptMs === undefined && prompt.test(line)) requestAnimationFrame(() => (w.__promptMs ??= performance.now()));
+        };
+        term.onWriteParsed(seen);
+        seen();
+      };
+      hook();
+    }, PROMPT.source);
     await page.open(url);
     await page.waitForPrompt(300_000);
-    const promptMs = Date.now() - t0;
+    const promptMs = await page.page.waitForFunction(() => (window as unknown as { __promptMs?: number }).__promptMs).then((h) => h.jsonValue() as Promise<number>);
     const bytes: Record<string, number> = {};
     for (const s of await Promise.all(sizes)) bytes[s.type] = (bytes[s.type] ?? 0) + s.bytes;
     return { promptMs, bytes };
@@ -445,12 +462,15 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     out.engineIdle = kind === "shiplab" ? enginePss() : 0;
 
     say(`${kind} r${round}: page in chromium`);
-    for (let i = 0; i < 3; i++) {
+    // One load first, not counted: a freshly started server (and its browser) runs its
+    // first request paths cold, which a class's server, up for hours, never does.
+    for (let i = 0; i <= 3; i++) {
       await poolReady(srv, 1);
       await sleep(2000); // the warm box's shell opens once it is pooled
       const p = await pageLoad(browser, srv.url);
+      if (i === 0) continue;
       out.pagePromptMs.push(p.promptMs);
-      if (i === 0) out.pageBytes = p.bytes;
+      if (i === 1) out.pageBytes = p.bytes;
     }
 
     say(`${kind} r${round}: echo, one terminal`);
@@ -756,7 +776,7 @@ export async function issue10(o: Issue10Options): Promise<void> {
     return ["document", "script", "stylesheet", "font"].reduce((s, t) => s + (bytes[t] ?? 0), 0);
   };
   row("page first load, HTML+JS+CSS+fonts", ...both(pageBytes), (x) => `${(x / 1024).toFixed(0)} KiB`, "");
-  row("page load → first prompt, chromium, warm pool: p50", ...both((k) => pct(all(a, k, (x) => x.pagePromptMs), 0.5)), ms, "≤300 ms");
+  row("page load → prompt on screen, chromium, warm pool: p50", ...both((k) => pct(all(a, k, (x) => x.pagePromptMs), 0.5)), ms, "≤300 ms");
 
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length), ["figure", "Shiplab", "baseline", "ratio", "goal"][i].length));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |\n`;
