@@ -65,6 +65,7 @@ export function sandboxOptions(config: Config, host: Provisioned, network: BoxNe
     instance: config.instance,
     stateDir: config.stateDir,
     image: host.images.box,
+    sharedFiles: host.sharedFiles,
     network,
     gatePort: GATE_PORT,
     memoryBytes: config.boxMemoryBytes,

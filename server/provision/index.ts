@@ -6,6 +6,7 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { LabRegistry } from "../registry/labRegistry.ts";
 import { ensureBoxImages, type BoxImages } from "./boxImage.ts";
+import { ensureBoxSharedFiles, type SharedFile } from "./boxSharedFiles.ts";
 import { ensureHostPackages } from "./hostPackages.ts";
 import { ensureLabEngine, type LabEngine } from "./labEngine.ts";
 import { reapLegacyBoxes } from "./legacyBoxes.ts";
@@ -16,6 +17,8 @@ export interface Provisioned {
   docker: Docker;
   engine: LabEngine;
   images: BoxImages;
+  /** The box image's big files, mounted read-only into every box from one host copy. */
+  sharedFiles: SharedFile[];
   registry: LabRegistry;
 }
 
@@ -27,6 +30,7 @@ export async function provision(config: Config, log: Logger): Promise<Provisione
   const docker = engine.docker;
   await reapLegacyBoxes(config.instance, config.stateDir, log);
   const images = await ensureBoxImages(engine, path.join(config.stateDir, "work"), log);
+  const sharedFiles = await ensureBoxSharedFiles(engine.host, images.box, path.join(config.stateDir, "box-files"), log);
   const registry = new LabRegistry(path.join(config.stateDir, "registry"), config.registryPort, log);
   await registry.start();
   try {
@@ -35,5 +39,5 @@ export async function provision(config: Config, log: Logger): Promise<Provisione
     registry.dispose();
     throw err;
   }
-  return { docker, engine, images, registry };
+  return { docker, engine, images, sharedFiles, registry };
 }

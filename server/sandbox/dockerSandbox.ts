@@ -22,6 +22,7 @@ import type { EngineApiCall } from "../protocol.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
 import { startBoxShell } from "./boxShell.ts";
 import { StartLimiter } from "./startLimiter.ts";
+import type { SharedFile } from "../provision/boxSharedFiles.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
 
 export interface DockerSandboxOptions {
@@ -37,6 +38,8 @@ export interface DockerSandboxOptions {
   instance: string;
   stateDir: string;
   image: string;
+  /** Files of the image bound read-only into every box from one host copy (boxSharedFiles.ts). */
+  sharedFiles?: SharedFile[];
   network: BoxNetwork;
   gatePort: number;
   memoryBytes: number;
@@ -451,7 +454,11 @@ export class DockerSandbox implements SandboxManager {
           MaskedPaths: [],
           ReadonlyPaths: [],
           Tmpfs: { "/run": "rw,nosuid,nodev,mode=755,size=64m" },
-          Mounts: [{ Type: "bind", Source: sockDir, Target: "/shiplab" }],
+          Mounts: [
+            { Type: "bind", Source: sockDir, Target: "/shiplab" },
+            // In memory once for all boxes, not once per box (boxSharedFiles.ts).
+            ...(this.o.sharedFiles ?? []).map((f) => ({ Type: "bind" as const, Source: f.source, Target: f.target, ReadOnly: true })),
+          ],
           // One disk limit for everything the box writes, its inner daemon's images and
           // containers included: the engine's btrfs quota on the box's root file system.
           StorageOpt: { size: String(this.o.diskBytes) },

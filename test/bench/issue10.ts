@@ -107,6 +107,29 @@ function enginePss(): number {
   return pssBytes(dockerd) + containerd.reduce((a, p) => a + pssBytes(p.pid), 0);
 }
 
+/**
+ * The box image's big files that every box maps from one host copy (boxSharedFiles.ts): how
+ * much of them is in memory. A fixed cost, like the engine's: paid once however many boxes.
+ */
+async function sharedFilesResident(): Promise<number> {
+  const root = path.join(STATE_DIR, "box-files");
+  const files = fs.existsSync(root)
+    ? fs.readdirSync(root).flatMap((d) => {
+        const manifest = path.join(root, d, "manifest.json");
+        return fs.existsSync(manifest) ? (JSON.parse(fs.readFileSync(manifest, "utf8")) as { source: string }[]).map((f) => f.source) : [];
+      })
+    : [];
+  if (!files.length) return 0;
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn("fincore", ["--bytes", "--noheadings", "--output", "RES", ...files], { stdio: ["ignore", "pipe", "inherit"] });
+    let text = "";
+    child.stdout!.on("data", (c: Buffer) => (text += c));
+    child.once("error", reject);
+    child.once("close", () => resolve(text));
+  });
+  return out.split("\n").reduce((a, l) => a + (Number(l.trim()) || 0), 0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Servers: each its own process, started fresh, stopped by its PID.
 
@@ -425,6 +448,8 @@ interface PhaseA {
   serverRssIdle: number;
   serverRssLoaded: number;
   learnersLoaded: number;
+  /** The boxes' shared files in memory (a fixed cost; 0 for the baseline). */
+  sharedResident: number;
   /** Each idle learner's box (Shiplab: cgroup usage − inactive file; baseline: bash PSS). */
   boxEach: number[];
   boxBytes: number;
@@ -453,7 +478,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
   const learners: SocketLearner[] = [];
   const out: PhaseA = {
     kind, round, pagePromptMs: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], echoQuietBackToBack: [], ctrlCs: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
-    learnersLoaded: 0, boxEach: [], boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [], gradeFailures: [],
+    learnersLoaded: 0, sharedResident: 0, boxEach: [], boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [], gradeFailures: [],
   };
   try {
     await poolReady(srv, 1);
@@ -510,6 +535,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     out.boxBytes = m.boxBytes;
     out.pathBytes = m.pathBytes;
     out.serverShareBytes = (out.serverRssLoaded - out.serverRssIdle) / learners.length;
+    if (kind === "shiplab") out.sharedResident = await sharedFilesResident();
 
     if (kind === "shiplab") {
       say(`${kind} r${round}: grading while ${o.classSize} learners work`);
@@ -736,7 +762,8 @@ export async function issue10(o: Issue10Options): Promise<void> {
   row("idle learner: share of server RSS", ...both((k) => memMean(k, (x) => x.serverShareBytes)), mib, "");
   const perLearner = (k: Kind) => memMean(k, (x) => x.boxBytes + x.pathBytes + x.serverShareBytes);
   row("idle learner: in all", ...both(perLearner), mib, "");
-  const fixed = (k: Kind) => memMean(k, (x) => x.serverRssIdle + x.engineIdle);
+  row("boxes' shared files in memory (fixed: once for all boxes)", ...both((k) => memMean(k, (x) => x.sharedResident)), mib, "");
+  const fixed = (k: Kind) => memMean(k, (x) => x.serverRssIdle + x.engineIdle + x.sharedResident);
   const count = (x: number) => (Number.isFinite(x) ? x.toFixed(0) : "—");
   row(`capacity of 24 GiB, computed (${o.classSize + 1} fresh idle learners' cost)`, ...both((k) => (24 * GiB - fixed(k)) / perLearner(k)), count, "≥400");
   const cap = (k: Kind) => of(a, k).find((x) => x.capacity)?.capacity;

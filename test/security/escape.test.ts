@@ -3,6 +3,7 @@
 // value already there (or by opening for writing and writing nothing), never a new value.
 // Network probes aim only at this machine: the box network's gateway, other boxes, and a
 // listener the test itself opens.
+import crypto from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -15,7 +16,7 @@ import { cgroupDirs, parseCgroupMounts, parseProcCgroup } from "../../server/san
 import { labEnginePaths } from "../../server/provision/labEngine.ts";
 import { networkNames } from "../../server/sandbox/boxNetwork.ts";
 import type { Box } from "../../server/sandbox/sandboxManager.ts";
-import { engineDocker, sh, startTestLab, stopTestLab } from "../support/testHost.ts";
+import { engineDocker, sh, startTestLab, stopTestLab, testHost } from "../support/testHost.ts";
 import { runProbe } from "./probes.ts";
 
 const docker = engineDocker();
@@ -146,6 +147,60 @@ describe("system calls", () => {
   it("cannot open a file by handle (open_by_handle_at)", async () => {
     const out = await runProbe(a.container, "handle");
     expect(out).toContain("handle-refused");
+  });
+});
+
+describe("the box image's big files, shared by every box (boxSharedFiles.ts)", () => {
+  const target = "/usr/sbin/dockerd";
+  const hostCopy = async () => {
+    const f = (await testHost()).sharedFiles.find((x) => x.target === target);
+    expect(f, `${target} is among the shared files`).toBeDefined();
+    return f!.source;
+  };
+  const fingerprint = (file: string) => {
+    const st = fs.statSync(file);
+    return { sha256: crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex"), mode: st.mode, uid: st.uid, mtimeMs: st.mtimeMs, size: st.size };
+  };
+
+  it("are the host's one copy in both boxes, owned by nobody the box knows, read-only", async () => {
+    const source = await hostCopy();
+    const want = fingerprint(source).sha256;
+    for (const box of [a, b]) {
+      const r = await sh(box.container, `grep -c ' ${target} ' /proc/self/mountinfo; stat -c '%U %a' ${target}; sha256sum ${target}`);
+      const [mounts, owner, sum] = r.out.trim().split(/\r?\n/);
+      expect(Number(mounts)).toBe(1);
+      expect(owner).toBe("nobody 555");
+      expect(sum.split(" ")[0]).toBe(want);
+    }
+  });
+
+  it("cannot be changed from a box, by any way a root learner has", async () => {
+    const source = await hostCopy();
+    const before = fingerprint(source);
+    // Each attempt prints CHANGED when the step that would alter the file succeeds.
+    const attempts = [
+      `{ printf '' >> ${target}; } 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `chmod u+w ${target} 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `chown root:root ${target} 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `touch ${target} 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `truncate -s +0 ${target} 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `rm -f ${target} 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `mv ${target} /tmp/d 2>/dev/null && echo CHANGED || echo REFUSED`,
+      `setfattr -n user.probe -v 1 ${target} 2>/dev/null && echo CHANGED || echo REFUSED`,
+      // Read-write again, where the box may remount it: the owner still refuses the write.
+      `mount -o remount,bind,rw ${target} 2>/dev/null; { printf '' >> ${target}; } 2>/dev/null && echo CHANGED || echo REFUSED`,
+      // Through a second bind of it, made read-write from the start.
+      `touch /tmp/bind && mount --bind ${target} /tmp/bind 2>/dev/null; { printf '' >> /tmp/bind; } 2>/dev/null && echo CHANGED || echo REFUSED; umount /tmp/bind 2>/dev/null`,
+    ];
+    for (const attempt of attempts) expect((await sh(a.container, attempt)).out, attempt).toContain("REFUSED");
+    // Unmounted (lazily: the box's daemon runs from it), the box has its own copy back, and
+    // may do with that what it likes.
+    const own = await sh(a.container, `umount -l ${target} && { printf '' >> ${target}; } && echo OWN-COPY-WRITABLE`);
+    expect(own.out).toContain("OWN-COPY-WRITABLE");
+    expect(fingerprint(source)).toEqual(before);
+    // And the other box still has the host's copy, unchanged.
+    const r = await sh(b.container, `sha256sum ${target}; grep -c ' ${target} ' /proc/self/mountinfo`);
+    expect(r.out).toContain(before.sha256);
   });
 });
 
