@@ -401,22 +401,26 @@ async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: numb
     page.page.on("requestfinished", (req) => sizes.push(req.sizes().then((s) => ({ type: req.resourceType(), bytes: s.responseBodySize }))));
     // Timed inside the page, from the navigation's start to the first frame drawn after the
     // prompt was written into xterm: no polling interval or browser-driver round trip in it.
-    await context.addInitScript((promptSource: string) => {
-      const prompt = new RegExp(promptSource);
-      const w = window as unknown as { shiplab?: { term: import("@xterm/xterm").Terminal }; __promptMs?: number };
+    // A string, not a function: tsx would wrap a function's inner functions in a helper
+    // (__name) the page does not have.
+    await context.addInitScript(`(() => {
+      const prompt = new RegExp(${JSON.stringify(PROMPT.source)});
       const hook = () => {
-        const term = w.shiplab?.term;
+        const term = window.shiplab && window.shiplab.term;
         if (!term) return void requestAnimationFrame(hook);
         const seen = () => {
           const buf = term.buffer.active;
-          const line = (buf.getLine(buf.baseY + buf.cursorY)?.translateToString(true) ?? "").replace(/\s+$/, "");
-          if (w.__promptMs === undefined && prompt.test(line)) requestAnimationFrame(() => (w.__promptMs ??= performance.now()));
+          const row = buf.getLine(buf.baseY + buf.cursorY);
+          const line = (row ? row.translateToString(true) : "").replace(/\\s+$/, "");
+          if (window.__promptMs === undefined && prompt.test(line)) {
+            requestAnimationFrame(() => { if (window.__promptMs === undefined) window.__promptMs = performance.now(); });
+          }
         };
         term.onWriteParsed(seen);
         seen();
       };
       hook();
-    }, PROMPT.source);
+    })()`);
     await page.open(url);
     await page.waitForPrompt(300_000);
     const promptMs = await page.page.waitForFunction(() => (window as unknown as { __promptMs?: number }).__promptMs).then((h) => h.jsonValue() as Promise<number>);
