@@ -40,18 +40,37 @@ export async function ensureBoxSharedFiles(engineHost: string, image: string, ro
   const dir = sharedFilesDir(root, image);
   fs.mkdirSync(root, { recursive: true, mode: 0o755 });
   const manifest = path.join(dir, MANIFEST);
-  let files: SharedFile[];
-  if (fs.existsSync(manifest)) {
-    files = JSON.parse(fs.readFileSync(manifest, "utf8")) as SharedFile[];
-  } else {
+  let files = readManifest(manifest);
+  if (!files) {
     const done = log.step(`copying the box's big files out of ${image}, to share them between boxes (once)`);
     files = await copyOut(engineHost, image, dir);
     done();
   }
   for (const entry of fs.readdirSync(root)) {
-    if (path.join(root, entry) !== dir) fs.rmSync(path.join(root, entry), { recursive: true, force: true });
+    const copying = /\.partial-(\d+)$/.exec(entry);
+    if (path.join(root, entry) === dir || (copying && processAlive(Number(copying[1])))) continue;
+    fs.rmSync(path.join(root, entry), { recursive: true, force: true });
   }
   return files;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The manifest's files, or undefined when it or any file it names is missing. */
+function readManifest(manifest: string): SharedFile[] | undefined {
+  try {
+    const files = JSON.parse(fs.readFileSync(manifest, "utf8")) as SharedFile[];
+    return files.every((f) => fs.existsSync(f.source)) ? files : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 async function copyOut(engineHost: string, image: string, dir: string): Promise<SharedFile[]> {
@@ -80,6 +99,13 @@ async function copyOut(engineHost: string, image: string, dir: string): Promise<
   }
   const files = targets.map((target) => ({ source: path.join(dir, target), target }));
   fs.writeFileSync(path.join(work, MANIFEST), JSON.stringify(files, null, 1));
+  // Whole or not at all: boxes of a running server may be bound to the folder already there
+  // (its files stay theirs even once unlinked), and another set-up may have finished first.
+  const before = readManifest(path.join(dir, MANIFEST));
+  if (before) {
+    fs.rmSync(work, { recursive: true, force: true });
+    return before;
+  }
   fs.rmSync(dir, { recursive: true, force: true });
   fs.renameSync(work, dir);
   return files;

@@ -30,7 +30,7 @@ import * as esbuild from "esbuild";
 import type { Browser } from "playwright-core";
 import type { ExerciseUpdate } from "../../server/protocol.ts";
 import { REPO_ROOT } from "../../server/paths.ts";
-import { buildServer } from "../../scripts/build-server.ts";
+import { buildServer, serverBuildOptions } from "../../scripts/build-server.ts";
 import { launchBrowser, newLearnerContext } from "../support/browser.ts";
 import { LabPage, PROMPT } from "../support/labPage.ts";
 import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
@@ -697,17 +697,7 @@ function timeExport(dir: string, code: string): Promise<{ ms: number; rows: numb
 
 async function buildBundles(): Promise<void> {
   await buildServer();
-  await esbuild.build({
-    absWorkingDir: REPO_ROOT,
-    entryPoints: [path.join(REPO_ROOT, "test", "bench", "baselineServer.ts")],
-    outfile: BASELINE_BUNDLE,
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node20",
-    packages: "external",
-    logLevel: "warning",
-  });
+  await esbuild.build(serverBuildOptions(path.join(REPO_ROOT, "test", "bench", "baselineServer.ts"), BASELINE_BUNDLE));
 }
 
 export async function issue10(o: Issue10Options): Promise<void> {
