@@ -64,6 +64,7 @@ interface Tracked {
 }
 
 const READY_TIMEOUT_MS = 30_000;
+const BOX_DAEMONS_GOGC = 50;
 /** At most this many boxes prepared ahead for a class (each holds memory until used). */
 export const MAX_PREPARED = 60;
 /** Written into the box's /shiplab once the host has confined it (box-init waits for it). */
@@ -427,6 +428,9 @@ export class DockerSandbox implements SandboxManager {
         // where a proxy would break `wget <container IP>`.
         Entrypoint: [
           "/usr/bin/env",
+          // The box's Go daemons (dockerd, containerd, their shims) collect garbage sooner:
+          // their heaps idle ≈ 2 MiB smaller per box, for a little more GC work when busy.
+          `GOGC=${BOX_DAEMONS_GOGC}`,
           `HTTPS_PROXY=${gate}`,
           `HTTP_PROXY=${gate}`,
           `NO_PROXY=${LAB_REGISTRY_HOST},localhost,127.0.0.1`,

@@ -130,6 +130,22 @@ async function sharedFilesResident(): Promise<number> {
   return out.split("\n").reduce((a, l) => a + (Number(l.trim()) || 0), 0);
 }
 
+/**
+ * A server's RSS once it has settled: the median of one sample a second from 10 to 20 s
+ * after its last work. Read sooner, it is mostly garbage not yet collected (a fresh server
+ * showed 92 MiB at 5 s and 76 MiB from 10 s on), which says when V8 collects, not what the
+ * server holds.
+ */
+async function settledRss(pid: number): Promise<number> {
+  await sleep(10_000);
+  const samples: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    samples.push(rssBytes(pid));
+    await sleep(1000);
+  }
+  return pct(samples, 0.5);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Servers: each its own process, started fresh, stopped by its PID.
 
@@ -311,7 +327,9 @@ async function memoryNow(srv: Srv, engineIdle: number): Promise<{ learners: numb
   const shims = boxes.map((b) => procs.filter((p) => p.comm.startsWith("containerd-shim") && p.cmdline.includes(`-id ${b.container}`)).reduce((a, p) => a + pssBytes(p.pid), 0));
   const engineGrowth = Math.max(0, enginePss() - engineIdle);
   const byName = Object.fromEntries(boxes.map((b, i) => [b.name, boxEach[i]]));
-  return { learners: boxes.length, boxBytes: mean(boxEach), pathBytes: mean(shims) + engineGrowth / Math.max(1, boxes.length), boxEach, byName };
+  // The median box: the box that first read a shared file (boxSharedFiles.ts) has its pages
+  // charged to its cgroup, and they are counted already, once, as the shared files' row.
+  return { learners: boxes.length, boxBytes: pct(boxEach, 0.5), pathBytes: mean(shims) + engineGrowth / Math.max(1, boxes.length), boxEach, byName };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,7 +472,7 @@ interface PhaseA {
   learnersLoaded: number;
   /** The boxes' shared files in memory (a fixed cost; 0 for the baseline). */
   sharedResident: number;
-  /** Each idle learner's box (Shiplab: cgroup usage − inactive file; baseline: bash PSS). */
+  /** The median idle learner's box (Shiplab: cgroup usage − inactive file; baseline: bash PSS). */
   boxEach: number[];
   boxBytes: number;
   pathBytes: number;
@@ -486,8 +504,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
   };
   try {
     await poolReady(srv, 1);
-    await sleep(4000);
-    out.serverRssIdle = rssBytes(srv.pid);
+    out.serverRssIdle = await settledRss(srv.pid);
     out.engineIdle = kind === "shiplab" ? enginePss() : 0;
 
     say(`${kind} r${round}: page in chromium`);
@@ -531,8 +548,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     out.ctrlCs = await Promise.all(cls.map((c) => stopLoop(c.l)));
 
     say(`${kind} r${round}: memory, ${learners.length} idle terminals`);
-    await sleep(10_000);
-    out.serverRssLoaded = rssBytes(srv.pid);
+    out.serverRssLoaded = await settledRss(srv.pid);
     const m = await memoryNow(srv, out.engineIdle);
     out.learnersLoaded = m.learners;
     out.boxEach = m.boxEach;
@@ -579,8 +595,8 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
         pathBytes: c.pathBytes,
         serverShareBytes: (rssBytes(srv.pid) - out.serverRssIdle) / learners.length,
         memAvailableDropBytes: (memBefore - memAvailable()) / learners.length,
-        workedBoxBytes: mean(worked),
-        freshBoxBytes: mean(fresh),
+        workedBoxBytes: pct(worked, 0.5),
+        freshBoxBytes: pct(fresh, 0.5),
       };
     }
   } finally {
