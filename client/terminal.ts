@@ -120,7 +120,6 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   term.open(host);
   term.textarea?.setAttribute("aria-describedby", "terminal-keys");
 
-
   // --- size -------------------------------------------------------------------------------
   let sent: { cols: number; rows: number } | null = null;
 

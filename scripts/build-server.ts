@@ -2,7 +2,7 @@
 // every other server command) runs with plain node: TypeScript through tsx at run time
 // cost the server ≈40 MiB of RSS (issue 10). Dependencies stay in node_modules (external),
 // but dockerode and docker-modem, which are bundled so that what they load and Shiplab never
-// uses (ssh2, gRPC, protobuf: Docker over SSH, BuildKit sessions) is left out: ≈12 MiB less.
+// uses (ssh2, gRPC, protobuf: Docker over SSH, BuildKit sessions) is left out: ≈12–16 MiB less.
 // Run directly: node --import tsx scripts/build-server.ts   (exits non-zero on error)
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";

@@ -10,7 +10,7 @@
 // not map (they show as nobody), are read-only (0555, mounted read-only) and sit in folders
 // no box may write. A learner who unmounts one sees the box's own copy again; one who
 // remounts it read-write still may not write a file owned by a user their namespace lacks
-// (test/security/sharedFiles.test.ts tries).
+// (test/security/escape.test.ts tries).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";

@@ -376,7 +376,9 @@ const SCRIPTS: Record<string, (l: Learner, id: string) => Promise<void>> = {
   "compose.up": async ({ p }) => {
     await ok(p, "mkdir -p ~/shop && cd ~/shop");
     await p.typeLines(COMPOSE_YAML);
-    expect(await ok(p, "docker compose config --services")).toMatch(/^poller\nweb$/m);
+    // Compose lists the services in no fixed order (seen both ways): the file has both.
+    const services = (await ok(p, "docker compose config --services")).split(/\r?\n/).map((l) => l.trim()).filter((l) => /^[a-z]+$/.test(l));
+    expect(services.sort()).toEqual(["poller", "web"]);
     await ok(p, "docker compose up -d", 120_000);
     expect(await ok(p, "docker compose ps --format '{{.Service}} {{.State}}'")).toMatch(/^web running$/m);
   },
