@@ -255,7 +255,9 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
     // Detached: it outlives this process like a service, so a restarted server adopts boxes.
     const out = fs.openSync(p.log, "a");
     // Its own small environment: never the server's (SHIPLAB_SECRET and the like).
-    const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" };
+    // GOGC as in the boxes' own daemons (dockerSandbox.ts): the engine's containerd starts a
+    // shim per box, and each shim inherits it.
+    const env = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", GOGC: "50" };
     const child = spawn("dockerd", args, { detached: true, stdio: ["ignore", out, out], env, cwd: p.dir });
     fs.writeFileSync(argsFile(p), args.join("\n"));
     child.once("error", (err) => log.error(`could not start dockerd: ${err.message}`));
