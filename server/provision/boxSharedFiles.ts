@@ -14,6 +14,7 @@
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { isRunning } from "../host/processes.ts";
 import { run } from "../host/run.ts";
 import type { Logger } from "../log.ts";
 
@@ -48,19 +49,16 @@ export async function ensureBoxSharedFiles(engineHost: string, image: string, ro
   }
   for (const entry of fs.readdirSync(root)) {
     const copying = /\.partial-(\d+)$/.exec(entry);
-    if (path.join(root, entry) === dir || (copying && processAlive(Number(copying[1])))) continue;
+    if (path.join(root, entry) === dir || (copying && isRunning(Number(copying[1])))) continue;
     fs.rmSync(path.join(root, entry), { recursive: true, force: true });
   }
   return files;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+/** Every shared file copied below `root` (the bench measures how much of them is in memory). */
+export function sharedFilesIn(root: string): SharedFile[] {
+  if (!fs.existsSync(root)) return [];
+  return fs.readdirSync(root).flatMap((entry) => readManifest(path.join(root, entry, MANIFEST)) ?? []);
 }
 
 /** The manifest's files, or undefined when it or any file it names is missing. */

@@ -23,6 +23,7 @@ import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxMana
 import { startBoxShell } from "./boxShell.ts";
 import { StartLimiter } from "./startLimiter.ts";
 import type { SharedFile } from "../provision/boxSharedFiles.ts";
+import { GO_DAEMONS_GOGC } from "../provision/labEngine.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
 
 export interface DockerSandboxOptions {
@@ -64,11 +65,20 @@ interface Tracked {
 }
 
 const READY_TIMEOUT_MS = 30_000;
-const BOX_DAEMONS_GOGC = 50;
 /** At most this many boxes prepared ahead for a class (each holds memory until used). */
 export const MAX_PREPARED = 60;
 /** Written into the box's /shiplab once the host has confined it (box-init waits for it). */
 const CONFINED_MARKER = ".confined";
+
+/** True when the Docker daemon behind `socketPath` answers a ping within 2 s. */
+export async function daemonAnswers(socketPath: string): Promise<boolean> {
+  try {
+    await new Docker({ socketPath, timeout: 2000 }).ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export class DockerSandbox implements SandboxManager {
   private readonly boxes = new Map<string, Tracked>();
@@ -160,7 +170,7 @@ export class DockerSandbox implements SandboxManager {
       // A box made another way (before user namespaces) is reaped; its learner gets a new one.
       const current = c.Labels[LABEL.isolation] === BOX_ISOLATION;
       const alive = current && c.State === "running" && (name.startsWith(learnerPrefix) || name.startsWith(poolPrefix));
-      if (alive && (await this.daemonAnswers(box.socketPath))) {
+      if (alive && (await daemonAnswers(box.socketPath))) {
         kept.add(id);
         // The last server's tap went with it: the learner's `docker` needs a new one. One
         // that cannot be opened (the box's root tampered with its folder) costs only the
@@ -428,9 +438,8 @@ export class DockerSandbox implements SandboxManager {
         // where a proxy would break `wget <container IP>`.
         Entrypoint: [
           "/usr/bin/env",
-          // The box's Go daemons (dockerd, containerd, their shims) collect garbage sooner:
-          // their heaps idle ≈ 2 MiB smaller per box, for a little more GC work when busy.
-          `GOGC=${BOX_DAEMONS_GOGC}`,
+          // For the box's dockerd and containerd: smaller idle heaps (see GO_DAEMONS_GOGC).
+          `GOGC=${GO_DAEMONS_GOGC}`,
           `HTTPS_PROXY=${gate}`,
           `HTTP_PROXY=${gate}`,
           `NO_PROXY=${LAB_REGISTRY_HOST},localhost,127.0.0.1`,
@@ -539,18 +548,10 @@ export class DockerSandbox implements SandboxManager {
     fs.writeFileSync(path.join(path.dirname(box.socketPath), CONFINED_MARKER), "");
   }
 
-  private async daemonAnswers(socketPath: string): Promise<boolean> {
-    try {
-      await new Docker({ socketPath, timeout: 2000 }).ping();
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   private async waitForDaemon(box: Box): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!(await this.daemonAnswers(box.socketPath))) {
+    while (!(await daemonAnswers(box.socketPath))) {
       if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${this.nameOf(box)} did not start within 30 s`);
       if (!(await this.isRunning(box))) throw new Error(`box ${this.nameOf(box)} stopped while starting`);
       await new Promise((r) => setTimeout(r, 50));

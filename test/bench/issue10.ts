@@ -37,6 +37,9 @@ import { openSocketLearner, type SocketLearner } from "../support/socketLearner.
 import { engineDocker, removeStateDb, removeTestDisks, removeTestObjects } from "../support/testHost.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
 import { removeBoxDir } from "../../server/sandbox/boxSocketDir.ts";
+import { daemonAnswers } from "../../server/sandbox/dockerSandbox.ts";
+import { sharedFilesIn } from "../../server/provision/boxSharedFiles.ts";
+import { run } from "../../server/host/run.ts";
 
 type Kind = "shiplab" | "baseline";
 const KINDS: Kind[] = ["shiplab", "baseline"];
@@ -112,21 +115,9 @@ function enginePss(): number {
  * much of them is in memory. A fixed cost, like the engine's: paid once however many boxes.
  */
 async function sharedFilesResident(): Promise<number> {
-  const root = path.join(STATE_DIR, "box-files");
-  const files = fs.existsSync(root)
-    ? fs.readdirSync(root).flatMap((d) => {
-        const manifest = path.join(root, d, "manifest.json");
-        return fs.existsSync(manifest) ? (JSON.parse(fs.readFileSync(manifest, "utf8")) as { source: string }[]).map((f) => f.source) : [];
-      })
-    : [];
+  const files = sharedFilesIn(path.join(STATE_DIR, "box-files")).map((f) => f.source);
   if (!files.length) return 0;
-  const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn("fincore", ["--bytes", "--noheadings", "--output", "RES", ...files], { stdio: ["ignore", "pipe", "inherit"] });
-    let text = "";
-    child.stdout!.on("data", (c: Buffer) => (text += c));
-    child.once("error", reject);
-    child.once("close", () => resolve(text));
-  });
+  const out = await run("fincore", ["--bytes", "--noheadings", "--output", "RES", ...files]);
   return out.split("\n").reduce((a, l) => a + (Number(l.trim()) || 0), 0);
 }
 
@@ -280,15 +271,6 @@ async function boxesOf(instance: string): Promise<BoxInfo[]> {
   });
 }
 const boxOfLearner = async (instance: string, learnerId: string) => (await boxesOf(instance)).find((b) => b.name.endsWith(`-l-${learnerId}`));
-
-async function daemonAnswers(socketPath: string): Promise<boolean> {
-  try {
-    await new Docker({ socketPath, timeout: 2000 }).ping();
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Until `n` warm boxes' daemons answer (Shiplab; the baseline's are ready at once). */
 async function poolReady(srv: Srv, n: number, timeoutMs = 600_000): Promise<void> {
