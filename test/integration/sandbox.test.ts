@@ -276,10 +276,56 @@ describe("lifecycle", () => {
       const warm = sandbox.list()[0];
       const { box } = await sandbox.acquire("a1000000000000a1");
       expect(box.id).toBe(warm.id);
-      expect((await docker.getContainer(box.container).inspect()).Name).toContain("a1000000000000a1");
+      // Named after its learner just after it is handed over (the prompt does not wait).
+      await until(async () => (await docker.getContainer(box.container).inspect()).Name.includes("a1000000000000a1"), 10_000, "the learner's name");
       expect(await exists(box.container)).toBe(true);
       await until(async () => sandbox.list().length === 2, 30_000, "the pool to refill");
     } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+  });
+
+  it("gives a warm box back to its learner after a restart right after the hand-over", async () => {
+    const first = await sandboxFor(lab, config, { warmPool: 1 });
+    await first.start();
+    let second: Awaited<ReturnType<typeof sandboxFor>> | undefined;
+    try {
+      await until(async () => first.list().length === 1, 30_000, "a warm box");
+      const { box } = await first.acquire("a2000000000000a2");
+      await first.dispose(); // at once: the next server must still find the learner's name on it
+
+      second = await sandboxFor(lab, config);
+      await second.start();
+      expect(second.boxOf("a2000000000000a2")?.id).toBe(box.id);
+    } finally {
+      await (second ?? first).destroyAll();
+      await second?.dispose();
+    }
+  });
+
+  it("removes a warm box whose learner's name cannot be written on it, rather than let it pass for a warm box", async () => {
+    // Another container (not a box) holds the learner's name, so the engine refuses the rename.
+    const host = await testHost();
+    const squatter = await docker.createContainer({
+      name: `shiplab-${config.instance}-l-a3000000000000a3`,
+      Image: host.images.box,
+      Entrypoint: ["true"],
+      Labels: { [LABEL.test]: config.testRun! },
+    });
+    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
+    const removed: [string, RemovalReason][] = [];
+    sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
+    await sandbox.start();
+    try {
+      await until(async () => sandbox.list().length === 1, 30_000, "a warm box");
+      const { box } = await sandbox.acquire("a3000000000000a3");
+      await until(async () => removed.some(([id]) => id === box.id), 30_000, "the unnamed box's removal");
+      expect(removed.find(([id]) => id === box.id)?.[1]).toBe("died");
+      expect(sandbox.boxOf("a3000000000000a3")).toBeUndefined();
+      await until(async () => !(await exists(box.container)), 30_000, "the container gone");
+    } finally {
+      await squatter.remove({ force: true });
       await sandbox.destroyAll();
       await sandbox.dispose();
     }
