@@ -38,7 +38,19 @@ export interface TerminalSession {
    * `{ ok: false, message }`, the message being a sentence for the learner.
    */
   submitAnswer: (exerciseId: string, answer: AnswerValue) => Promise<AnswerAck>;
+  /**
+   * Resolves once the terminal has drawn its first output, or once it is clear that this
+   * will take a while (connected but no box yet, a refused connection, a box error): the
+   * page holds the lesson's render (tens of ms of script) until then, so that it does
+   * not stand between a warm box's prompt and the screen.
+   */
+  firstScreen: Promise<void>;
 }
+
+/** After connecting, how long a warm box's first output may take before the page stops waiting for it. */
+const FIRST_OUTPUT_GRACE_MS = 150;
+/** However the connection goes, the page waits no longer than this for the terminal. */
+const FIRST_SCREEN_MAX_MS = 1500;
 
 /** How long to wait for the acknowledgement of an answer. */
 const ANSWER_ACK_TIMEOUT_MS = 10_000;
@@ -118,6 +130,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(host);
+  performance.mark("shiplab:terminal-open");
   term.textarea?.setAttribute("aria-describedby", "terminal-keys");
 
   // --- size -------------------------------------------------------------------------------
@@ -152,18 +165,37 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   fitAndSend();
 
   // --- output -----------------------------------------------------------------------------
-  socket.on("term:output", (data) => term.write(data));
+  let screenShown!: () => void;
+  const firstScreen = new Promise<void>((resolve) => (screenShown = resolve));
+  const maxWait = setTimeout(screenShown, FIRST_SCREEN_MAX_MS);
+  void firstScreen.then(() => clearTimeout(maxWait));
+  let firstOutput = true;
+  // Resolved once xterm has drawn the first output: parsed (the write's callback), laid out
+  // in the next frame, and that frame painted (the task after it).
+  const drawn = (): void => void requestAnimationFrame(() => setTimeout(screenShown, 0));
+  const outputArrived = (): (() => void) | undefined => {
+    if (!firstOutput) return undefined;
+    firstOutput = false;
+    performance.mark("shiplab:first-output");
+    return drawn;
+  };
+  socket.on("term:output", (data) => term.write(data, outputArrived()));
   // While old output is repainted, xterm answers the terminal queries in it (cursor
   // position, device attributes) as if they were new: those answers must not reach the shell.
   let replaying = false;
   socket.on("term:replay", (data) => {
+    const first = outputArrived();
     term.reset();
     replaying = true;
     term.write(data, () => {
       replaying = false;
+      first?.();
     });
   });
-  socket.on("box:state", (payload) => status.setBox(payload));
+  socket.on("box:state", (payload) => {
+    if (payload.state === "error" || payload.state === "shell-exited") screenShown();
+    status.setBox(payload);
+  });
   socket.on("progress:saving", (s) => status.setSaving(s.saving, s.message));
   socket.on("exercise", (update) => opts.onExercise(update));
   socket.on("engine:calls", (batch) => {
@@ -184,6 +216,8 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   status.setConnection("connecting");
 
   socket.on("connect", () => {
+    performance.mark("shiplab:connected");
+    setTimeout(screenShown, FIRST_OUTPUT_GRACE_MS);
     opts.onConnectionChange(true);
     if (status.showsConnectionState) status.setConnection("connected");
     fitAndSend(true);
@@ -202,6 +236,7 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   });
 
   socket.on("connect_error", (err) => {
+    screenShown();
     const message = err?.message || String(err);
     if (socket.active) {
       // Retrying on its own; keep "lost" if that is what the learner already sees.
@@ -249,5 +284,5 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   };
 
   term.focus();
-  return { term, socket, typeLines, checkNow, submitAnswer };
+  return { term, socket, typeLines, checkNow, submitAnswer, firstScreen };
 }
