@@ -393,7 +393,11 @@ async function stopLoop(l: SocketLearner): Promise<number> {
 // ---------------------------------------------------------------------------------------------
 // The page in chromium
 
-async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: number; bytes: Record<string, number> }> {
+/** The page's own marks (client/main.ts, client/terminal.ts), in the order a load passes them. */
+const PAGE_MARKS = ["script", "terminal-open", "connected", "first-output"] as const;
+type PageMark = (typeof PAGE_MARKS)[number];
+
+async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: number; bytes: Record<string, number>; marks: Partial<Record<PageMark, number>> }> {
   const context = await newLearnerContext(browser);
   try {
     const page = await LabPage.create(context);
@@ -426,7 +430,10 @@ async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: numb
     const promptMs = await page.page.waitForFunction(() => (window as unknown as { __promptMs?: number }).__promptMs).then((h) => h.jsonValue() as Promise<number>);
     const bytes: Record<string, number> = {};
     for (const s of await Promise.all(sizes)) bytes[s.type] = (bytes[s.type] ?? 0) + s.bytes;
-    return { promptMs, bytes };
+    const marks = (await page.page.evaluate(
+      `Object.fromEntries(performance.getEntriesByType("mark").filter((m) => m.name.startsWith("shiplab:")).map((m) => [m.name.slice(8), m.startTime]))`,
+    )) as Partial<Record<PageMark, number>>;
+    return { promptMs, bytes, marks };
   } finally {
     await context.close();
   }
@@ -439,6 +446,8 @@ interface PhaseA {
   kind: Kind;
   round: number;
   pagePromptMs: number[];
+  /** Where each load was when it passed the page's marks: ms from the navigation's start. */
+  pageMarks: Partial<Record<PageMark, number>>[];
   pageBytes: Record<string, number>;
   /** Keys 60 ms apart. */
   echoQuiet: number[];
@@ -481,7 +490,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
   const srv = await startServer(kind, 1);
   const learners: SocketLearner[] = [];
   const out: PhaseA = {
-    kind, round, pagePromptMs: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], echoQuietBackToBack: [], ctrlCs: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
+    kind, round, pagePromptMs: [], pageMarks: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], echoQuietBackToBack: [], ctrlCs: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
     learnersLoaded: 0, sharedResident: 0, boxEach: [], boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [], gradeFailures: [],
   };
   try {
@@ -498,6 +507,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
       const p = await pageLoad(browser, srv.url);
       if (i === 0) continue;
       out.pagePromptMs.push(p.promptMs);
+      out.pageMarks.push(p.marks);
       if (i === 1) out.pageBytes = p.bytes;
     }
 
@@ -796,6 +806,15 @@ export async function issue10(o: Issue10Options): Promise<void> {
   };
   row("page first load, HTML+JS+CSS+fonts", ...both(pageBytes), (x) => `${(x / 1024).toFixed(0)} KiB`, "");
   row("page load → prompt on screen, chromium, warm pool: p50", ...both((k) => pct(all(a, k, (x) => x.pagePromptMs), 0.5)), ms, "≤300 ms");
+  const markLabels: Record<PageMark, string> = {
+    script: "page's script starts (HTML, JS and CSS loaded and compiled)",
+    "terminal-open": "terminal drawn, empty",
+    connected: "socket connected",
+    "first-output": "first terminal output received",
+  };
+  for (const m of PAGE_MARKS) {
+    row(`…${markLabels[m]}: p50`, ...both((k) => pct(all(a, k, (x) => x.pageMarks.map((p) => p[m] ?? NaN).filter(Number.isFinite)), 0.5)), ms, "");
+  }
 
   const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i].length), ["figure", "Shiplab", "baseline", "ratio", "goal"][i].length));
   const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 || i === 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(" | ")} |\n`;
