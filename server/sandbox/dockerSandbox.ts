@@ -23,7 +23,7 @@ import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxMana
 import { startBoxShell } from "./boxShell.ts";
 import { StartLimiter } from "./startLimiter.ts";
 import type { SharedFile } from "../provision/boxSharedFiles.ts";
-import { GO_DAEMONS_GOGC } from "../provision/labEngine.ts";
+import { BOX_DAEMONS_GOGC } from "../provision/labEngine.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
 
 export interface DockerSandboxOptions {
@@ -459,8 +459,8 @@ export class DockerSandbox implements SandboxManager {
         // where a proxy would break `wget <container IP>`.
         Entrypoint: [
           "/usr/bin/env",
-          // For the box's dockerd and containerd: smaller idle heaps (see GO_DAEMONS_GOGC).
-          `GOGC=${GO_DAEMONS_GOGC}`,
+          // For the box's dockerd and containerd: smaller heaps (see BOX_DAEMONS_GOGC).
+          `GOGC=${BOX_DAEMONS_GOGC}`,
           `HTTPS_PROXY=${gate}`,
           `HTTP_PROXY=${gate}`,
           `NO_PROXY=${LAB_REGISTRY_HOST},localhost,127.0.0.1`,
