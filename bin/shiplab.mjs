@@ -8,6 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { serverEnv } from "./serverEnv.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 // Progress goes to stderr: `grade --format json` must print nothing else on stdout.
@@ -102,8 +103,8 @@ const serverBundle = command === "test" || command === "bench" || command === "s
  * Runs the long-lived command as a child that gets our signals: a SIGTERM to `npm start`
  * (a supervisor stopping it) must reach the server, or it would be left running.
  */
-function handOver(args) {
-  const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit" });
+function handOver(args, env = process.env) {
+  const child = spawn(process.execPath, args, { cwd: root, stdio: "inherit", env });
   for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
     process.on(signal, () => child.kill(signal));
   }
@@ -130,5 +131,5 @@ switch (command) {
     handOver(["--import", "tsx", "test/soak/main.ts", ...rest]);
     break;
   default:
-    handOver([serverBundle, command, ...rest]);
+    handOver([serverBundle, command, ...rest], serverEnv());
 }

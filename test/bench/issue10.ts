@@ -40,6 +40,7 @@ import { removeBoxDir } from "../../server/sandbox/boxSocketDir.ts";
 import { daemonAnswers } from "../../server/sandbox/dockerSandbox.ts";
 import { sharedFilesIn } from "../../server/provision/boxSharedFiles.ts";
 import { run } from "../../server/host/run.ts";
+import { serverEnv } from "../../bin/serverEnv.mjs";
 
 type Kind = "shiplab" | "baseline";
 const KINDS: Kind[] = ["shiplab", "baseline"];
@@ -152,8 +153,9 @@ interface Srv {
 let serial = 0;
 async function startServer(kind: Kind, warmPool: number): Promise<Srv> {
   const instance = `i10${process.pid.toString(36)}${(serial++).toString(36)}`;
+  // Both kinds started as `npm start` starts Shiplab's server.
   const env: NodeJS.ProcessEnv = {
-    ...process.env,
+    ...serverEnv(),
     PORT: "0",
     SHIPLAB_BIND: "127.0.0.1",
     SHIPLAB_STATE_DIR: STATE_DIR,
