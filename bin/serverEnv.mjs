@@ -5,8 +5,9 @@
 /**
  * glibc's malloc keeps at most two arenas. By default every thread that allocates (libuv's
  * pool, V8's helpers) may get one of its own, up to eight per core, and what is freed stays
- * in each. Measured with 31 learners' terminals open: the server's RSS 99 → 85 MiB; the
- * bench's baseline server, which does little off its main thread, 71.7 MiB either way.
+ * in each. Measured with 31 learners' terminals open, three runs each: the server's RSS
+ * 91–99 MiB without, 85–89 MiB with; the bench's baseline server, which does little off
+ * its main thread, 71.7 MiB either way.
  * An operator's own MALLOC_ARENA_MAX is kept.
  */
 export function serverEnv(env = process.env) {
