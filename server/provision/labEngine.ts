@@ -80,7 +80,6 @@ export const BOX_DAEMONS_GOGC = 25;
  * The daemon's flags: everything it owns is under paths of its own. `runtimes` are OCI
  * runtimes to offer besides runc (name → binary), e.g. sysbox-runc chosen by an operator.
  */
-
 export function labEngineArgs(p: LabEnginePaths, runtimes: Record<string, string> = {}): string[] {
   return [
     ...Object.entries(runtimes).flatMap(([name, binary]) => ["--add-runtime", `${name}=${binary}`]),

@@ -219,7 +219,7 @@ export class DockerSandbox implements SandboxManager {
     if (box && this.prepared.left > 0) this.prepared.left--;
     if (box && (await this.isRunning(box))) {
       box = { ...box, learnerId };
-      this.recordOwner(box);
+      this.recordOwner(box, learnerId);
     } else {
       if (box) await this.removeBox(box, "died");
       box = await this.createBox(learnerId);
@@ -237,15 +237,15 @@ export class DockerSandbox implements SandboxManager {
    * the pool refills). A box whose owner could not be written down is removed, since after
    * a restart it would pass for a warm box and go to another learner.
    */
-  private recordOwner(box: Box): void {
-    const name = this.learnerName(box.learnerId!);
+  private recordOwner(box: Box, learnerId: string): void {
+    const name = this.learnerName(learnerId);
     const done = (async () => {
       await this.nameFree(name);
       await this.o.docker.getContainer(box.container).rename({ name });
     })()
       .catch(async (err: Error) => {
-        if (this.boxes.get(box.learnerId!)?.box.id !== box.id) return; // gone meanwhile: nothing to record
-        this.o.log.warn(`box ${box.id} could not be named after learner ${box.learnerId}: ${err.message}; removing it`);
+        if (this.boxes.get(learnerId)?.box.id !== box.id) return; // gone meanwhile: nothing to record
+        this.o.log.warn(`box ${box.id} could not be named after learner ${learnerId}: ${err.message}; removing it`);
         await this.destroy(box.id, "died");
       })
       .finally(() => this.inFlight.delete(done));
@@ -568,7 +568,6 @@ export class DockerSandbox implements SandboxManager {
     // box-init waits for this before it sets up the box's cgroups and starts its daemon.
     fs.writeFileSync(path.join(path.dirname(box.socketPath), CONFINED_MARKER), "");
   }
-
 
   private async waitForDaemon(box: Box): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;

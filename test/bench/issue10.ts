@@ -465,8 +465,9 @@ interface PhaseA {
   learnersLoaded: number;
   /** The boxes' shared files in memory (a fixed cost; 0 for the baseline). */
   sharedResident: number;
-  /** The median idle learner's box (Shiplab: cgroup usage − inactive file; baseline: bash PSS). */
+  /** Each idle learner's box (Shiplab: cgroup usage − inactive file; baseline: bash PSS). */
   boxEach: number[];
+  /** The median of boxEach. */
   boxBytes: number;
   pathBytes: number;
   serverShareBytes: number;
