@@ -9,12 +9,17 @@ interface Params {
   minVars: number;
 }
 
-/** The variables a container got beyond its image's own (NAME=value strings). */
+/**
+ * The variables a container got beyond its image's own (NAME=value strings), in name order:
+ * the docker CLI does not keep the order they were typed in (two `-e` came out either way
+ * round in CI), and a message that reorders itself between two grades looks like a change.
+ */
 export function learnerVariables(containerEnv: readonly string[], imageEnv: readonly string[]): { name: string; value: string }[] {
   const fromImage = new Set(imageEnv);
   return containerEnv
     .filter((e) => !fromImage.has(e) && e.includes("="))
-    .map((e) => ({ name: e.slice(0, e.indexOf("=")), value: e.slice(e.indexOf("=") + 1) }));
+    .map((e) => ({ name: e.slice(0, e.indexOf("=")), value: e.slice(e.indexOf("=") + 1) }))
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 async function judge(docker: Docker, info: Docker.ContainerInspectInfo, p: Params, since: number | undefined): Promise<{ passed: boolean; why: Localized } | undefined> {

@@ -15,6 +15,12 @@ describe("learnerVariables", () => {
   it("counts an image variable given a new value as the learner's", () => {
     expect(learnerVariables(["LANG=zh_CN.UTF-8"], ["LANG=C"])).toEqual([{ name: "LANG", value: "zh_CN.UTF-8" }]);
   });
+
+  it("names them in the same order whichever order the daemon keeps them in", () => {
+    const names = (env: string[]) => learnerVariables(env, []).map((v) => v.name);
+    expect(names(["WHO=Ada", "CITY=Lyon"])).toEqual(["CITY", "WHO"]);
+    expect(names(["CITY=Lyon", "WHO=Ada"])).toEqual(["CITY", "WHO"]);
+  });
 });
 
 describe("missingLimits", () => {
