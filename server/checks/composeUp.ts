@@ -12,7 +12,8 @@ interface Params {
 async function judge(docker: Docker, project: ComposeProject, p: Params): Promise<{ passed: boolean; why: Localized }> {
   const name = project.name;
   const running = project.containers.filter((c) => c.State === "running");
-  const runningServices = [...new Set(running.map((c) => c.Labels["com.docker.compose.service"]))];
+  // In name order: the engine lists containers newest first, which two grades need not agree on.
+  const runningServices = [...new Set(running.map((c) => c.Labels["com.docker.compose.service"]))].sort();
   if (runningServices.length < p.minServices) {
     return {
       passed: false,
@@ -48,8 +49,8 @@ async function judge(docker: Docker, project: ComposeProject, p: Params): Promis
   return {
     passed: true,
     why: msg(
-      `Project ${name} is up: ${runningServices.sort().join(", ")} on network ${onDeclared.Name}, with a volume of its own.`,
-      `项目 ${name} 已经启动：${runningServices.sort().join("、")} 在网络 ${onDeclared.Name} 上，还有它自己的卷。`,
+      `Project ${name} is up: ${runningServices.join(", ")} on network ${onDeclared.Name}, with a volume of its own.`,
+      `项目 ${name} 已经启动：${runningServices.join("、")} 在网络 ${onDeclared.Name} 上，还有它自己的卷。`,
     ),
   };
 }
