@@ -133,6 +133,7 @@ export class TerminalGateway {
     const peer: TerminalPeer = {
       output: (data) => socket.emit("term:output", data),
       shellExited: () => socket.emit("box:state", { state: "shell-exited", message: BOX_MESSAGES.shellExited[lang] }),
+      shellRestarted: () => socket.emit("box:state", { state: "ready", message: BOX_MESSAGES.shellRestarted[lang] }),
     };
     const cleanup = () => {
       this.boxGoneListeners.delete(socket);

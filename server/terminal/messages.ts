@@ -7,6 +7,7 @@ export const BOX_MESSAGES = {
   ready: msg("Your box is ready: this terminal is a root shell in it.", "沙箱已就绪：这是沙箱里的 root 终端。"),
   reconnected: msg("Reconnected to your box; recent output is shown again.", "已重新连接到你的沙箱，最近的输出已恢复。"),
   shellExited: msg("The shell ended. Press Enter to start a new one.", "终端会话已结束。按回车键开始一个新的会话。"),
+  shellRestarted: msg("A new shell is open, in the same box: your images and containers are still there.", "已打开一个新的终端会话，仍在同一个沙箱里：你的镜像和容器都还在。"),
   replaced: msg(
     "Your previous box is gone (it stopped, or was idle or too old), so you have a fresh one: images and containers from before are gone, your progress is kept.",
     "你之前的沙箱已不存在（已停止、闲置太久或超过使用时长），已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",

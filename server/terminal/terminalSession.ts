@@ -7,6 +7,8 @@ import type { ShellProcess, ShellStarter } from "./shellProcess.ts";
 export interface TerminalPeer {
   output(data: string): void;
   shellExited(code: number): void;
+  /** A new shell started because a key came after the last one ended (not a page's first). */
+  shellRestarted(): void;
 }
 
 /** Someone watching a shell without a hand on it (a teacher): output only, and its end. */
@@ -89,7 +91,11 @@ export class TerminalSession {
 
   write(data: string): void {
     if (this.disposed) return;
-    if (!this.proc) this.spawn();
+    if (!this.proc) {
+      this.spawn();
+      // The pages still say the shell ended: tell them it is back.
+      for (const p of this.peers) p.shellRestarted();
+    }
     this.proc!.write(data);
   }
 

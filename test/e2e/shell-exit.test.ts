@@ -46,6 +46,7 @@ async function exitAndComeBack(p: LabPage, lab: Shiplab): Promise<void> {
   await p.waitForBoxStatus("Press Enter");
   await p.type("");
   await p.waitForPrompt();
+  await p.waitForBoxStatus("A new shell is open"); // no longer "Press Enter"
   const after = await shellPid(p);
   expect(after).not.toBe(before);
   expect(lab.sandbox.boxOf(learnerId)?.id).toBe(box.id); // the same box…

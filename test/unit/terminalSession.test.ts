@@ -1,5 +1,50 @@
 import { describe, expect, it } from "vitest";
-import { MAX_COLS, MAX_ROWS, validSize } from "../../server/terminal/terminalSession.ts";
+import type { ShellHandlers, ShellStarter } from "../../server/terminal/shellProcess.ts";
+import { MAX_COLS, MAX_ROWS, TerminalSession, validSize, type TerminalPeer } from "../../server/terminal/terminalSession.ts";
+
+describe("TerminalSession, when the shell ends", () => {
+  /** Shells that end when told to; each remembers what was typed into it. */
+  function fakeShells() {
+    const shells: { handlers: ShellHandlers; typed: string[] }[] = [];
+    const start: ShellStarter = (_size, handlers) => {
+      const shell = { handlers, typed: [] as string[] };
+      shells.push(shell);
+      return { write: (d) => void shell.typed.push(d), resize: () => undefined, kill: () => undefined };
+    };
+    return { shells, start };
+  }
+
+  function peer() {
+    const heard: string[] = [];
+    const p: TerminalPeer = {
+      output: () => undefined,
+      shellExited: () => void heard.push("exited"),
+      shellRestarted: () => void heard.push("restarted"),
+    };
+    return { p, heard };
+  }
+
+  it("tells every page when the next key starts a new shell, once, and not for a page's first shell", () => {
+    const { shells, start } = fakeShells();
+    const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
+    const a = peer();
+    const b = peer();
+    session.attach(a.p);
+    session.attach(b.p);
+    session.write("ls\r");
+    expect(a.heard).toEqual([]);
+
+    shells[0].handlers.exit(0);
+    expect(a.heard).toEqual(["exited"]);
+    session.write("\r");
+    session.write("echo hi\r");
+    expect(shells).toHaveLength(2);
+    expect(shells[1].typed).toEqual(["\r", "echo hi\r"]);
+    expect(a.heard).toEqual(["exited", "restarted"]);
+    expect(b.heard).toEqual(["exited", "restarted"]);
+    session.dispose();
+  });
+});
 
 describe("validSize", () => {
   it.each([
