@@ -111,8 +111,11 @@ export class LessonPane {
     this.root.replaceChildren(notice("empty", t("lesson.empty")));
   }
 
-  /** An error sentence, with a link to the first lesson (or home when there is none). */
-  showError(message: string, firstLessonHref: string): void {
+  /**
+   * An error sentence, with a link to the first lesson (or home when there is none), and a
+   * "Try again" button unless trying again cannot help (a lesson that does not exist).
+   */
+  showError(message: string, firstLessonHref: string, canRetry = true): void {
     this.rendered = false;
     this.root.removeAttribute("aria-busy");
     const box = notice("error", message);
@@ -124,12 +127,15 @@ export class LessonPane {
     back.className = "button-link";
     back.dataset.testid = "back-to-first";
     back.textContent = t("lesson.backToFirst");
-    const retry = document.createElement("button");
-    retry.type = "button";
-    retry.className = "secondary";
-    retry.textContent = t("lesson.retry");
-    retry.addEventListener("click", () => location.reload());
-    actions.append(back, " ", retry);
+    actions.append(back);
+    if (canRetry) {
+      const retry = document.createElement("button");
+      retry.type = "button";
+      retry.className = "secondary";
+      retry.textContent = t("lesson.retry");
+      retry.addEventListener("click", () => location.reload());
+      actions.append(" ", retry);
+    }
     box.append(actions);
     this.root.replaceChildren(box);
   }

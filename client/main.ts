@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     performance.mark("shiplab:lesson-rendered");
     document.title = `${result.lesson.title} · Shiplab`;
   } else {
-    pane.showError(result.message, firstHref);
+    pane.showError(result.message, firstHref, result.status !== 404);
   }
 }
 

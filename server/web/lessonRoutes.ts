@@ -37,7 +37,9 @@ export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Rout
     const lang = langOf(req.query.lang);
     const lesson = lessons.get(req.params.id);
     if (!lesson) {
-      throw new HttpError(404, `There is no lesson "${req.params.id.slice(0, 60)}". Pick one from the list of lessons.`);
+      // In the page's language: the page shows this sentence as it is.
+      const id = req.params.id.slice(0, 60);
+      throw new HttpError(404, lang === "zh-CN" ? `没有名为“${id}”的课程。请从课程列表里选一课。` : `There is no lesson "${id}". Pick one from the list of lessons.`);
     }
     const progress = store.forLearner(res.locals.learnerId as string);
     const answers = store.answers(res.locals.learnerId as string);

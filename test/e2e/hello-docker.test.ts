@@ -295,6 +295,9 @@ describe("hello-docker end to end, in a real browser", () => {
     await notice.waitFor({ state: "visible", timeout: 15_000 });
     expect(((await notice.textContent()) ?? "").trim()).toContain(error);
     expect(await c.lessonText()).toContain(error);
+    // A way back, and no "Try again": the lesson will not appear by trying again.
+    await expect(notice.locator('[data-testid="back-to-first"]').count()).resolves.toBe(1);
+    await expect(notice.locator("button").count()).resolves.toBe(0);
     // The terminal beside it works anyway.
     await c.waitForPrompt(60_000);
   });

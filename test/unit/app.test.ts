@@ -140,6 +140,8 @@ describe("createApp", () => {
     expect(res.headers.get("content-type")).toMatch(/application\/json/);
     const body = (await res.json()) as { error: string };
     expect(body.error).toMatch(/There is no lesson "nope"/);
+    const zh = (await (await fetch(`${base}/api/lessons/nope?lang=zh-CN`)).json()) as { error: string };
+    expect(zh.error).toBe("没有名为“nope”的课程。请从课程列表里选一课。");
   });
 
   it.each(["fr", "EN", "", "zh-CN,en"])("answers 400 JSON for lang=%j", async (lang) => {
