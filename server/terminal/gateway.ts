@@ -190,6 +190,8 @@ export class TerminalGateway {
         if (!(err instanceof AnswerError)) throw err;
         return refuseAnswer(BOX_MESSAGES.malformedAnswer(err.text));
       }
+      // Passed stays passed, so a new answer would change nothing and hear nothing back.
+      if (this.d.grader.records(learnerId).get(ex.id)?.status === "passed") return refuseAnswer(BOX_MESSAGES.alreadyPassed);
       if (this.d.grader.answerTriesLeft(learnerId, ex.id) === 0) return refuseAnswer(BOX_MESSAGES.noTriesLeft(MAX_ANSWER_TRIES));
       try {
         this.d.store.saveAnswer(learnerId, ex.id, answer);

@@ -12,6 +12,7 @@ export const BOX_MESSAGES = {
     "Your previous box is gone (it stopped, or was idle or too old), so you have a fresh one: images and containers from before are gone, your progress is kept.",
     "你之前的沙箱已不存在（已停止、闲置太久或超过使用时长），已为你换了一个新的：之前的镜像和容器没有了，但学习进度仍然保留。",
   ),
+  alreadyPassed: msg("You have passed this exercise already, so this answer was not checked: your passing answer stays.", "你已经通过了这个练习，所以这次的答案没有被检查：你通过时的答案仍然有效。"),
   noSuchAnswerExercise: msg("That exercise takes no typed answer; reload the page.", "这个练习不需要填写答案；请刷新页面。"),
   malformedAnswer: (why: Localized): Localized => msg(`That answer could not be read: ${why.en}.`, `无法读取这个答案：${why["zh-CN"]}。`),
   setupFailed: (why: string): Localized =>

@@ -119,6 +119,10 @@ it("judges an answer when it is submitted, never again on later events, and allo
   const passed = learner.next<ExerciseUpdate>("exercise", (u) => u.id === "containers.inspect" && u.status === "passed", 30_000);
   expect((await submit(learner, "containers.inspect", guess)).ok).toBe(true);
   await passed;
+  // Passed, a different answer is refused with a sentence rather than met with silence.
+  const again = await submit(learner, "containers.inspect", "172.17.0.99");
+  expect(again).toEqual({ ok: false, message: expect.stringContaining("passed this exercise already") });
+  expect(lab.store.answers(learnerIdOf(learner.cookie)).get("containers.inspect")).toEqual(guess);
 
   // A quiz of three questions cannot be guessed by trying all 27 answers: five wrong tries, then no more.
   const quizPage = await openSocketLearner(lab.url, { cookie: learner.cookie, lesson: "architecture" });
