@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     onEngineCalls: (calls, earlier) => (earlier ? hood.showEarlier(calls) : hood.add(calls)),
   });
   window.shiplab = { term: session.term, socket: session.socket };
+  byId<HTMLButtonElement>("shell-restart").addEventListener("click", () => session.restartShell());
   if (joinCode !== undefined) openJoinDialog(joinCode, lang);
 
   const lessonPromise = lessonId ? fetchLesson(lessonId, lang) : null;

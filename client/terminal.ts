@@ -32,6 +32,8 @@ export interface TerminalSession {
   /** Types each line into the shell followed by Enter; false (and a note) when disconnected. */
   typeLines: (lines: string[]) => boolean;
   checkNow: () => void;
+  /** Asks for a new shell in the same box (the old one, and what holds it, ends); false when disconnected. */
+  restartShell: () => boolean;
   /**
    * Sends an answer (`answer:submit`) and waits for the server's acknowledgement. Never rejects:
    * when disconnected (nothing is sent), on timeout or on an unreadable reply it resolves with
@@ -260,6 +262,16 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     return true;
   };
 
+  const restartShell = (): boolean => {
+    if (!socket.connected) {
+      status.flashNote(t("status.notConnected"));
+      return false;
+    }
+    socket.emit("term:restart");
+    term.focus();
+    return true;
+  };
+
   const checkNow = (): void => {
     if (socket.connected) socket.emit("check:run");
   };
@@ -284,5 +296,5 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
   };
 
   term.focus();
-  return { term, socket, typeLines, checkNow, submitAnswer, firstScreen };
+  return { term, socket, typeLines, checkNow, restartShell, submitAnswer, firstScreen };
 }

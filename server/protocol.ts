@@ -113,6 +113,8 @@ export interface ClientToServer {
   "term:resize": (size: { cols: number; rows: number }) => void;
   /** Re-run the checks of the current lesson now (the fallback "Check" button). */
   "check:run": () => void;
+  /** Ends the shell (and whatever program holds it) and opens a new one in the same box. */
+  "term:restart": () => void;
   /** An answer typed or chosen in the page, for an exercise that has an answerForm. */
   "answer:submit": (submission: AnswerSubmission, ack: (result: AnswerAck) => void) => void;
 }

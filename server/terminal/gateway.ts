@@ -20,7 +20,7 @@ import { TerminalSession, validSize, type TerminalPeer, type TerminalWatcher } f
 
 const MAX_INPUT = 64 * 1024;
 /** Every event a page may send (ClientToServer); anything else is refused. */
-const CLIENT_EVENTS = new Set<string>(["term:input", "term:resize", "check:run", "answer:submit"] satisfies (keyof ClientToServer)[]);
+const CLIENT_EVENTS = new Set<string>(["term:input", "term:resize", "term:restart", "check:run", "answer:submit"] satisfies (keyof ClientToServer)[]);
 
 export interface GatewayDeps {
   lessons: LessonCatalog;
@@ -169,6 +169,12 @@ export class TerminalGateway {
     on("term:input", (data: unknown) => {
       if (typeof data !== "string" || data.length > MAX_INPUT) return refuse("term:input", BOX_MESSAGES.inputNotText);
       if (terminal) terminal.write(data);
+      else bringBackBox();
+    });
+    // A program that ignores Ctrl-C (a container's PID 1 does) must not hold the learner's
+    // only terminal: a new shell, in the same box, with everything made in it still there.
+    on("term:restart", () => {
+      if (terminal) terminal.restart();
       else bringBackBox();
     });
     on("term:resize", (raw: unknown) => {

@@ -7,7 +7,7 @@ import type { ShellProcess, ShellStarter } from "./shellProcess.ts";
 export interface TerminalPeer {
   output(data: string): void;
   shellExited(code: number): void;
-  /** A new shell started because a key came after the last one ended (not a page's first). */
+  /** A new shell started: a key came after the last one ended, or the learner asked for one (not a page's first). */
   shellRestarted(): void;
 }
 
@@ -97,6 +97,16 @@ export class TerminalSession {
       for (const p of this.peers) p.shellRestarted();
     }
     this.proc!.write(data);
+  }
+
+  /** Ends the shell, and what runs in it, and opens a new one; the pages hear that it is back. */
+  restart(): void {
+    if (this.disposed) return;
+    const old = this.proc;
+    this.proc = undefined; // its exit, if it still reports one, is no longer this session's
+    old?.kill();
+    this.spawn();
+    for (const p of this.peers) p.shellRestarted();
   }
 
   resize(size: { cols: number; rows: number }): void {

@@ -44,6 +44,27 @@ describe("TerminalSession, when the shell ends", () => {
     expect(b.heard).toEqual(["exited", "restarted"]);
     session.dispose();
   });
+
+  it("restart ends the shell that holds the terminal and opens a new one; the old one's end is not reported", () => {
+    const killed: number[] = [];
+    const shells: ShellHandlers[] = [];
+    const start: ShellStarter = (_size, handlers) => {
+      const n = shells.push(handlers) - 1;
+      return { write: () => undefined, resize: () => undefined, kill: () => void killed.push(n) };
+    };
+    const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
+    const a = peer();
+    session.attach(a.p);
+    session.restart();
+    expect(killed).toEqual([0]);
+    expect(shells).toHaveLength(2);
+    expect(a.heard).toEqual(["restarted"]);
+    shells[0].exit(130); // the old shell's connection closing late
+    expect(a.heard).toEqual(["restarted"]);
+    session.dispose();
+    session.restart(); // nothing after dispose
+    expect(shells).toHaveLength(2);
+  });
 });
 
 describe("validSize", () => {
