@@ -56,33 +56,6 @@ async function exitAndComeBack(p: LabPage, lab: Shiplab): Promise<void> {
 }
 
 describe("a shell that the learner exits comes back", () => {
-  test("a program that ignores Ctrl-C does not hold the terminal: New shell opens another in the same box", async () => {
-    const { lab, config } = await startTestLab({ warmPool: 0 });
-    try {
-      const p = await learner(lab.url);
-      const learnerId = await p.learnerId();
-      const box = lab.sandbox.boxOf(learnerId)!;
-      const before = await shellPid(p);
-      // As a container's PID 1 does: Ctrl-C reaches it and nothing happens.
-      await p.type("sh -c \"trap '' INT; echo holding; sleep 600\"");
-      await expect.poll(() => p.tail(5), { timeout: 15_000 }).toContain("holding");
-      await p.page.keyboard.press("Control+C");
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await p.tail(3)).not.toMatch(/learner@shiplab:\S*#\s*$/);
-      await p.page.locator('[data-testid="shell-restart"]').click();
-      await p.waitForPrompt(30_000);
-      await p.waitForBoxStatus("A new shell is open");
-      const after = await shellPid(p);
-      expect(after).not.toBe(before);
-      expect(lab.sandbox.boxOf(learnerId)?.id).toBe(box.id);
-      // The old shell was hung up, and what it ran with it.
-      const sleeping = () => p.run(`for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f 2>/dev/null; echo; done | grep -c '^sleep 600'`);
-      await expect.poll(async () => (await sleeping()).output.trim(), { timeout: 15_000 }).toBe("0");
-    } finally {
-      await stopTestLab(lab, config);
-    }
-  });
-
   let warmLab: Shiplab | undefined;
   let warmConfig: Readonly<Config> | undefined;
   let coldLab: Shiplab | undefined;
@@ -118,6 +91,29 @@ describe("a shell that the learner exits comes back", () => {
   test("in a fresh box (no warm pool)", async () => {
     const p = await learner(coldLab!.url);
     await exitAndComeBack(p, coldLab!);
+  });
+
+  test("a program that ignores Ctrl-C does not hold the terminal: New shell opens another in the same box", async () => {
+    const lab = coldLab!;
+    const p = await learner(lab.url);
+    const learnerId = await p.learnerId();
+    const box = lab.sandbox.boxOf(learnerId)!;
+    const before = await shellPid(p);
+    // As a container's PID 1 does: Ctrl-C reaches it and nothing happens.
+    await p.type("sh -c \"trap '' INT; echo holding; sleep 600\"");
+    await expect.poll(() => p.tail(5), { timeout: 15_000 }).toContain("holding");
+    await p.page.keyboard.press("Control+C");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await p.tail(3)).not.toMatch(/learner@shiplab:\S*#\s*$/);
+    await p.page.locator('[data-testid="shell-restart"]').click();
+    await p.waitForPrompt(30_000);
+    await p.waitForBoxStatus("A new shell is open");
+    const after = await shellPid(p);
+    expect(after).not.toBe(before);
+    expect(lab.sandbox.boxOf(learnerId)?.id).toBe(box.id);
+    // The old shell was hung up, and what it ran with it.
+    const sleeping = () => p.run(`for f in /proc/[0-9]*/cmdline; do tr '\\0' ' ' < $f 2>/dev/null; echo; done | grep -c '^sleep 600'`);
+    await expect.poll(async () => (await sleeping()).output.trim(), { timeout: 15_000 }).toBe("0");
   });
 
   test("a learner who kills their box's daemon is told, and Enter gives a working box", async () => {
