@@ -91,11 +91,8 @@ export class TerminalSession {
 
   write(data: string): void {
     if (this.disposed) return;
-    if (!this.proc) {
-      this.spawn();
-      // The pages still say the shell ended: tell them it is back.
-      for (const p of this.peers) p.shellRestarted();
-    }
+    // The pages still say the shell ended: a new one, and they hear it is back.
+    if (!this.proc) this.reopen();
     this.proc!.write(data);
   }
 
@@ -105,6 +102,11 @@ export class TerminalSession {
     const old = this.proc;
     this.proc = undefined; // its exit, if it still reports one, is no longer this session's
     old?.kill();
+    this.reopen();
+  }
+
+  /** A new shell in place of one that ended or was ended, announced to the pages. */
+  private reopen(): void {
     this.spawn();
     for (const p of this.peers) p.shellRestarted();
   }

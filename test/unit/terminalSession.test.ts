@@ -3,13 +3,13 @@ import type { ShellHandlers, ShellStarter } from "../../server/terminal/shellPro
 import { MAX_COLS, MAX_ROWS, TerminalSession, validSize, type TerminalPeer } from "../../server/terminal/terminalSession.ts";
 
 describe("TerminalSession, when the shell ends", () => {
-  /** Shells that end when told to; each remembers what was typed into it. */
+  /** Shells that end when told to; each remembers what was typed into it and whether it was killed. */
   function fakeShells() {
-    const shells: { handlers: ShellHandlers; typed: string[] }[] = [];
+    const shells: { handlers: ShellHandlers; typed: string[]; killed: boolean }[] = [];
     const start: ShellStarter = (_size, handlers) => {
-      const shell = { handlers, typed: [] as string[] };
+      const shell = { handlers, typed: [] as string[], killed: false };
       shells.push(shell);
-      return { write: (d) => void shell.typed.push(d), resize: () => undefined, kill: () => undefined };
+      return { write: (d) => void shell.typed.push(d), resize: () => undefined, kill: () => void (shell.killed = true) };
     };
     return { shells, start };
   }
@@ -46,20 +46,14 @@ describe("TerminalSession, when the shell ends", () => {
   });
 
   it("restart ends the shell that holds the terminal and opens a new one; the old one's end is not reported", () => {
-    const killed: number[] = [];
-    const shells: ShellHandlers[] = [];
-    const start: ShellStarter = (_size, handlers) => {
-      const n = shells.push(handlers) - 1;
-      return { write: () => undefined, resize: () => undefined, kill: () => void killed.push(n) };
-    };
+    const { shells, start } = fakeShells();
     const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
     const a = peer();
     session.attach(a.p);
     session.restart();
-    expect(killed).toEqual([0]);
-    expect(shells).toHaveLength(2);
+    expect(shells.map((s) => s.killed)).toEqual([true, false]);
     expect(a.heard).toEqual(["restarted"]);
-    shells[0].exit(130); // the old shell's connection closing late
+    shells[0].handlers.exit(130); // the old shell's connection closing late
     expect(a.heard).toEqual(["restarted"]);
     session.dispose();
     session.restart(); // nothing after dispose
