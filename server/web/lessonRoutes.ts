@@ -1,7 +1,7 @@
 // The lesson API: the list, and one lesson in one language with the learner's progress.
 import { Router } from "express";
 import type { LessonCatalog } from "../lessons/catalog.ts";
-import type { AnswerForm } from "../checks/types.ts";
+import { msg, type AnswerForm } from "../checks/types.ts";
 import { LANGS, type AnswerFormPayload, type AnswerValue, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { personalize } from "../lessons/personalize.ts";
@@ -39,7 +39,7 @@ export function lessonRoutes(lessons: LessonCatalog, store: ProgressStore): Rout
     if (!lesson) {
       // In the page's language: the page shows this sentence as it is.
       const id = req.params.id.slice(0, 60);
-      throw new HttpError(404, lang === "zh-CN" ? `没有名为“${id}”的课程。请从课程列表里选一课。` : `There is no lesson "${id}". Pick one from the list of lessons.`);
+      throw new HttpError(404, msg(`There is no lesson "${id}". Pick one from the list of lessons.`, `没有名为“${id}”的课程。请从课程列表里选一课。`)[lang]);
     }
     const progress = store.forLearner(res.locals.learnerId as string);
     const answers = store.answers(res.locals.learnerId as string);
