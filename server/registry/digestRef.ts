@@ -1,6 +1,8 @@
 // An image of the lab registry by digest ("busybox@sha256:…"): what a lesson's set-up
 // pulls, so that it leaves no tag in the learner's box for an exercise to find (a pulled
 // `busybox:latest` would pass "pull busybox" before the learner did anything).
+import { registryRequest } from "./registryHttp.ts";
+
 const MANIFEST_TYPES = [
   "application/vnd.docker.distribution.manifest.v2+json",
   "application/vnd.docker.distribution.manifest.list.v2+json",
@@ -10,12 +12,13 @@ const MANIFEST_TYPES = [
 
 /** The digest the lab registry serves for repository:tag, or undefined when it has none. */
 export async function manifestDigest(registryUrl: string, repository: string, tag: string, timeoutMs = 5000): Promise<string | undefined> {
-  const res = await fetch(`${registryUrl}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
+  const res = await registryRequest(`${registryUrl}/v2/${repository}/manifests/${encodeURIComponent(tag)}`, {
     method: "HEAD",
     headers: { accept: MANIFEST_TYPES },
-    signal: AbortSignal.timeout(timeoutMs),
+    timeoutMs,
   });
-  return res.ok ? (res.headers.get("docker-content-digest") ?? undefined) : undefined;
+  const digest = res.headers["docker-content-digest"];
+  return res.status >= 200 && res.status < 300 && typeof digest === "string" ? digest : undefined;
 }
 
 /** "busybox" → library/busybox:latest; "ada/app:1" → ada/app:1 (the registry's own names). */

@@ -5,6 +5,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Logger } from "../log.ts";
 import { SetupError } from "../provision/setupError.ts";
+import { registryRequest } from "./registryHttp.ts";
 
 export class LabRegistry {
   private child: ChildProcess | undefined;
@@ -76,8 +77,8 @@ export class LabRegistry {
 
   async answers(): Promise<boolean> {
     try {
-      const res = await fetch(`${this.url}/v2/`, { signal: AbortSignal.timeout(1000) });
-      return res.ok;
+      const res = await registryRequest(`${this.url}/v2/`, { timeoutMs: 1000 });
+      return res.status === 200;
     } catch {
       return false;
     }
@@ -85,10 +86,10 @@ export class LabRegistry {
 
   /** Tags of a repository, or [] when the registry does not hold it. */
   async tags(repository: string): Promise<string[]> {
-    const res = await fetch(`${this.url}/v2/${repository}/tags/list`, { signal: AbortSignal.timeout(5000) });
+    const res = await registryRequest(`${this.url}/v2/${repository}/tags/list`, { timeoutMs: 5000 });
     if (res.status === 404) return [];
-    if (!res.ok) throw new Error(`lab registry answered ${res.status} for ${repository}`);
-    const body = (await res.json()) as { tags?: string[] | null };
+    if (res.status !== 200) throw new Error(`lab registry answered ${res.status} for ${repository}`);
+    const body = JSON.parse(res.body) as { tags?: string[] | null };
     return body.tags ?? [];
   }
 
