@@ -28,6 +28,11 @@ export class EventStream {
 
   constructor(private readonly o: EventStreamOptions) {}
 
+  /** Whether events are flowing now (false before the first connect and while reconnecting). */
+  get connected(): boolean {
+    return this.stream !== undefined;
+  }
+
   start(): void {
     if (this.disposed) return;
     this.o.docker.getEvents({ filters: this.o.filters }).then(

@@ -12,7 +12,7 @@ import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
 import { reapLegacyBoxes } from "../../server/provision/legacyBoxes.ts";
 import { ensureBoxNetwork } from "../../server/sandbox/boxNetwork.ts";
 import { BOX_ISOLATION, LABEL } from "../../server/sandbox/labels.ts";
-import type { RemovalReason } from "../../server/sandbox/sandboxManager.ts";
+import type { Box, RemovalReason } from "../../server/sandbox/sandboxManager.ts";
 import { sandboxFor } from "../support/sandboxFor.ts";
 import { engineDocker, log, sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
 
@@ -280,6 +280,58 @@ describe("lifecycle", () => {
       await until(async () => (await docker.getContainer(box.container).inspect()).Name.includes("a1000000000000a1"), 10_000, "the learner's name");
       expect(await exists(box.container)).toBe(true);
       await until(async () => sandbox.list().length === 2, 30_000, "the pool to refill");
+    } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+  });
+
+  it("hands a warm box over without asking the engine, and removes it as dead if it had stopped unseen", async () => {
+    // A warm box whose die event the sandbox missed: taken out of its pool while it is
+    // killed (the event names a box it does not hold, so nothing happens), then put back.
+    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
+    const pool = (sandbox as unknown as { pool: Box[] }).pool;
+    const removed: [string, RemovalReason][] = [];
+    sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
+    await sandbox.start();
+    try {
+      await until(async () => pool.length === 1, 30_000, "a warm box");
+      const [dead] = pool.splice(0, 1);
+      await docker.getContainer(dead.container).kill();
+      await until(async () => !(await docker.getContainer(dead.container).inspect()).State.Running, 10_000, "the warm box stopped");
+      await new Promise((r) => setTimeout(r, 500)); // its die event has passed by
+      pool.unshift(dead);
+
+      const { box } = await sandbox.acquire("a4000000000000a4");
+      expect(box.id).toBe(dead.id); // handed over on the events' word
+      await until(async () => removed.some(([id]) => id === dead.id), 30_000, "the dead box's removal");
+      expect(removed.find(([id]) => id === dead.id)?.[1]).toBe("died");
+      expect(sandbox.boxOf("a4000000000000a4")).toBeUndefined();
+      // The learner's next try gets a box that runs.
+      const next = await sandbox.acquire("a4000000000000a4");
+      expect(next.box.id).not.toBe(dead.id);
+      expect((await docker.getContainer(next.box.container).inspect()).State.Running).toBe(true);
+    } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+  });
+
+  it("asks the engine before handing over a warm box while the engine's events are not flowing", async () => {
+    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
+    const pool = (sandbox as unknown as { pool: Box[] }).pool;
+    await sandbox.start();
+    try {
+      await until(async () => pool.length === 1, 30_000, "a warm box");
+      // Events stop (as when the engine restarts), and meanwhile the warm box stops.
+      (sandbox as unknown as { deaths: { dispose(): void } }).deaths.dispose();
+      const dead = pool[0];
+      await docker.getContainer(dead.container).kill();
+      await until(async () => !(await docker.getContainer(dead.container).inspect()).State.Running, 10_000, "the warm box stopped");
+
+      const { box } = await sandbox.acquire("a5000000000000a5");
+      expect(box.id).not.toBe(dead.id);
+      expect((await docker.getContainer(box.container).inspect()).State.Running).toBe(true);
     } finally {
       await sandbox.destroyAll();
       await sandbox.dispose();
