@@ -49,7 +49,16 @@ export function createApp(d: AppDeps): express.Express {
     res.sendFile(file);
   };
   const page = servePage("index.html");
-  app.get("/", page);
+  // "/" is the first lesson, and the server says so with a redirect rather than the page
+  // finding out: knowing its lesson from its address, the page opens the terminal's socket
+  // at once instead of after the lesson list's round trip (≈50–120 ms on a page still busy
+  // building itself, all of it before the first prompt). The query (?lang=…) goes along.
+  app.get("/", (req, res) => {
+    const first = d.lessons.list()[0];
+    if (!first) return page(req, res);
+    const query = req.originalUrl.indexOf("?");
+    res.redirect(302, `/lessons/${encodeURIComponent(first.id)}${query >= 0 ? req.originalUrl.slice(query) : ""}`);
+  });
   app.get("/lessons/:id", page);
   // The learner's page opens its join form on these.
   app.get("/join", page);

@@ -283,6 +283,18 @@ describe("hello-docker end to end, in a real browser", () => {
     expect(missing.output).toContain(NOT_IN_LAB_MESSAGE);
   });
 
+  test("the site's own address opens the first lesson, in the language asked for, with a prompt", async () => {
+    const first = lab!.lessons.list()[0];
+    const d = await newLearner();
+    await d.page.goto(`${lab!.url}/?lang=zh-CN`, { waitUntil: "load" });
+    const at = new URL(d.page.url());
+    expect(at.pathname).toBe(`/lessons/${first.id}`);
+    expect(at.search).toBe("?lang=zh-CN");
+    await d.waitForLesson(first.id);
+    expect(await d.lessonText()).toContain(first.title["zh-CN"]);
+    await d.waitForPrompt(60_000);
+  });
+
   test("an unknown lesson shows the server's sentence in the lesson pane", async () => {
     const c = await newLearner();
     const res = await fetch(`${lab!.url}/api/lessons/no-such-lesson`);

@@ -156,6 +156,16 @@ describe("createApp", () => {
     expect(res.status).toBe(400);
   });
 
+  it("sends / to the first lesson, keeping the query and setting the learner's cookie", async () => {
+    const first = lessons.list()[0].id;
+    const res = await fetch(`${base}/`, { redirect: "manual" });
+    expect(res.status).toBe(302);
+    expect(res.headers.get("location")).toBe(`/lessons/${first}`);
+    expect(learnerOf(cookieOf(res)!)).toMatch(/^[a-f0-9]{16}$/);
+    const zh = await fetch(`${base}/?lang=zh-CN`, { redirect: "manual" });
+    expect(zh.headers.get("location")).toBe(`/lessons/${first}?lang=zh-CN`);
+  });
+
   it.each(["/", "/lessons/images", "/lessons/anything"])("serves the page at %s", async (p) => {
     const res = await fetch(`${base}${p}`);
     expect(res.status).toBe(200);
