@@ -10,7 +10,7 @@ import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
 import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath, showOverallProgress } from "./nav.ts";
 import { HoodPanel } from "./hood.ts";
 import { StatusBar } from "./status.ts";
-import { startTerminal, type ShiplabSocket } from "./terminal.ts";
+import { openLabSocket, startTerminal, type ShiplabSocket } from "./terminal.ts";
 
 declare global {
   interface Window {
@@ -30,6 +30,10 @@ function byId<T extends HTMLElement>(id: string): T {
 async function main(): Promise<void> {
   performance.mark("shiplab:script");
   const lang = detectLang();
+  // The lesson comes from /lessons/<id> (the server sends "/" there); on /join it is the
+  // first lesson of the list. Known from the address, the terminal's socket opens now.
+  let lessonId = lessonIdFromPath(location.pathname);
+  let socket = lessonId ? openLabSocket(lang, lessonId) : undefined;
   setLang(lang);
   applyTranslations();
 
@@ -52,12 +56,12 @@ async function main(): Promise<void> {
     err instanceof Error ? err : new Error(String(err)),
   );
 
-  // The lesson comes from /lessons/<id>; on "/" it is the first lesson of the list.
-  let lessonId = lessonIdFromPath(location.pathname);
-  if (!lessonId) {
+  if (!socket) {
     const list = await listPromise;
     lessonId = Array.isArray(list) ? list[0]?.id : undefined;
     if (lessonId) history.replaceState(null, "", lessonHref(lessonId) + location.hash);
+    // Only now, after the await: a message arriving during it would find no handler yet.
+    socket = openLabSocket(lang, lessonId);
   }
 
   const status = new StatusBar(byId("box-status"));
@@ -67,7 +71,9 @@ async function main(): Promise<void> {
     summary: byId("hood-summary"),
     list: byId<HTMLOListElement>("hood-calls"),
   });
+  // In the task that opened the socket (no await since), so that no event is missed.
   const session = startTerminal({
+    socket,
     host: byId("terminal"),
     status,
     lang,

@@ -10,6 +10,8 @@ import type { StatusBar } from "./status.ts";
 export type ShiplabSocket = Socket<ServerToClient, ClientToServer>;
 
 export interface TerminalOptions {
+  /** From openLabSocket, in the same task: its events are handled from here on. */
+  socket: ShiplabSocket;
   /** The element xterm opens into (data-testid="terminal"). */
   host: HTMLElement;
   status: StatusBar;
@@ -93,19 +95,22 @@ export function openSafeLink(uri: string): void {
   window.open(url.href, "_blank", "noopener,noreferrer");
 }
 
+/**
+ * The terminal's socket, opened as the page's very first act: its handshake crosses the
+ * network while the page builds itself (xterm alone is tens of ms of script). No event
+ * can be lost meanwhile as long as startTerminal gets it in the same task: the browser
+ * dispatches no message before that task ends, and startTerminal registers every handler.
+ */
+export function openLabSocket(lang: Lang, lessonId: string | undefined): ShiplabSocket {
+  const query: Record<string, string> = { lang };
+  if (lessonId) query.lesson = lessonId;
+  return io({ query, transports: ["websocket", "polling"], tryAllTransports: true });
+}
+
 export function startTerminal(opts: TerminalOptions): TerminalSession {
   const { host, status } = opts;
 
-  // The socket first: its handshake crosses the network while xterm builds itself (tens of
-  // ms of script). No event can be lost meanwhile: handlers are all registered below in
-  // this same task, before the browser can dispatch any message.
-  const query: Record<string, string> = { lang: opts.lang };
-  if (opts.lessonId) query.lesson = opts.lessonId;
-  const socket: ShiplabSocket = io({
-    query,
-    transports: ["websocket", "polling"],
-    tryAllTransports: true,
-  });
+  const { socket } = opts;
 
   const term = new Terminal({
     cursorBlink: true,
@@ -295,6 +300,6 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     });
   };
 
-  term.focus();
+  void firstScreen.then(() => term.focus());
   return { term, socket, typeLines, checkNow, restartShell, submitAnswer, firstScreen };
 }
