@@ -21,6 +21,9 @@ export interface AppDeps extends ClassRouteDeps {
   clientDir: string;
 }
 
+/** "?lang=zh-CN" of "/x?lang=zh-CN", or "": what a redirect carries along. */
+const queryOf = (url: string): string => (url.includes("?") ? url.slice(url.indexOf("?")) : "");
+
 export function createApp(d: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
@@ -56,10 +59,15 @@ export function createApp(d: AppDeps): express.Express {
   app.get("/", (req, res) => {
     const first = d.lessons.list()[0];
     if (!first) return page(req, res);
-    const query = req.originalUrl.indexOf("?");
-    res.redirect(302, `/lessons/${encodeURIComponent(first.id)}${query >= 0 ? req.originalUrl.slice(query) : ""}`);
+    res.redirect(302, `/lessons/${encodeURIComponent(first.id)}${queryOf(req.originalUrl)}`);
   });
-  app.get("/lessons/:id", page);
+  app.get("/lessons/:id", (req, res) => {
+    // Ids are lowercase; an address typed as /lessons/IMAGES means the lesson all the same.
+    const id = String(req.params.id);
+    const lower = id.toLowerCase();
+    if (lower !== id && d.lessons.get(lower)) return res.redirect(301, `/lessons/${encodeURIComponent(lower)}${queryOf(req.originalUrl)}`);
+    page(req, res);
+  });
   // The learner's page opens its join form on these.
   app.get("/join", page);
   app.get("/join/:code", page);

@@ -205,6 +205,27 @@ describe("createApp", () => {
     expect(await res.text()).toContain("There is nothing at /nothing.");
   });
 
+  it("answers an unknown page in the language asked for, or else the one the browser prefers", async () => {
+    const zh = await fetch(`${base}/nothing`, { headers: { accept: "text/html", "accept-language": "zh-CN,zh;q=0.9,en;q=0.8" } });
+    expect(zh.status).toBe(404);
+    const zhText = await zh.text();
+    expect(zhText).toContain('lang="zh-CN"');
+    expect(zhText).toContain("/nothing 这里什么也没有。");
+    expect(zhText).toContain("回到课程");
+    const asked = await fetch(`${base}/nothing?lang=en`, { headers: { accept: "text/html", "accept-language": "zh-CN" } });
+    expect(await asked.text()).toContain("There is nothing at /nothing.");
+    const other = await fetch(`${base}/nothing`, { headers: { accept: "text/html", "accept-language": "fr-FR" } });
+    expect(await other.text()).toContain("Back to the lessons");
+  });
+
+  it("sends a lesson's address in capitals to the lesson, and leaves an unknown one to the page", async () => {
+    const res = await fetch(`${base}/lessons/IMAGES?lang=zh-CN`, { redirect: "manual" });
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe("/lessons/images?lang=zh-CN");
+    const unknown = await fetch(`${base}/lessons/NO-SUCH`, { redirect: "manual" });
+    expect(unknown.status).toBe(200); // the page says the lesson does not exist
+  });
+
   it("answers an unknown path with 404 JSON for API clients", async () => {
     const res = await fetch(`${base}/api/nothing`, { headers: { accept: "text/html" } });
     expect(res.status).toBe(404);
