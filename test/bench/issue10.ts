@@ -519,7 +519,10 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     await sleep(2000);
     const first = await learner(srv.url);
     learners.push(first.l);
-    await sleep(500);
+    // Quiet means quiet: the box that refills the pool (a container and its dockerd
+    // starting, ≈1 s of both cores) is up before the first key, and its shell open.
+    await poolReady(srv, 1);
+    await sleep(2000);
     out.echoQuiet = await typedEchoes(first.l, o.echoes);
     out.echoQuietBackToBack = await first.l.echoes(o.echoes);
     if (kind === "shiplab") {
