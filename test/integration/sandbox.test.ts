@@ -13,6 +13,7 @@ import { reapLegacyBoxes } from "../../server/provision/legacyBoxes.ts";
 import { ensureBoxNetwork } from "../../server/sandbox/boxNetwork.ts";
 import { BOX_ISOLATION, LABEL } from "../../server/sandbox/labels.ts";
 import type { Box, RemovalReason } from "../../server/sandbox/sandboxManager.ts";
+import type { DockerSandbox } from "../../server/sandbox/dockerSandbox.ts";
 import { sandboxFor } from "../support/sandboxFor.ts";
 import { engineDocker, log, sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
 
@@ -36,6 +37,30 @@ const exists = async (container: string) => {
     return false;
   }
 };
+
+/** A sandbox's pool of warm boxes, reached into to stage what its engine's events would miss. */
+const poolOf = (sandbox: object) => (sandbox as { pool: Box[] }).pool;
+
+/** A second sandbox with one warm box waiting and its removals noted, for `body`; then gone. */
+async function withWarmBox(body: (t: { sandbox: DockerSandbox; pool: Box[]; removed: [string, RemovalReason][] }) => Promise<void>): Promise<void> {
+  const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
+  const removed: [string, RemovalReason][] = [];
+  sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
+  await sandbox.start();
+  try {
+    await until(async () => sandbox.list().length === 1, 30_000, "a warm box");
+    await body({ sandbox, pool: poolOf(sandbox), removed });
+  } finally {
+    await sandbox.destroyAll();
+    await sandbox.dispose();
+  }
+}
+
+/** Kills a box's container and waits until the engine says it stopped. */
+async function stopBox(box: Box): Promise<void> {
+  await docker.getContainer(box.container).kill();
+  await until(async () => !(await docker.getContainer(box.container).inspect()).State.Running, 10_000, "the warm box stopped");
+}
 
 describe("a box", () => {
   it("runs its own Docker daemon, labelled and limited", async () => {
@@ -269,10 +294,7 @@ describe("lifecycle", () => {
   });
 
   it("hands a warm box to a new learner and refills the pool", async () => {
-    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
-    await sandbox.start();
-    try {
-      await until(async () => sandbox.list().length === 1, 30_000, "a warm box");
+    await withWarmBox(async ({ sandbox }) => {
       const warm = sandbox.list()[0];
       const { box } = await sandbox.acquire("a1000000000000a1");
       expect(box.id).toBe(warm.id);
@@ -280,25 +302,15 @@ describe("lifecycle", () => {
       await until(async () => (await docker.getContainer(box.container).inspect()).Name.includes("a1000000000000a1"), 10_000, "the learner's name");
       expect(await exists(box.container)).toBe(true);
       await until(async () => sandbox.list().length === 2, 30_000, "the pool to refill");
-    } finally {
-      await sandbox.destroyAll();
-      await sandbox.dispose();
-    }
+    });
   });
 
   it("hands a warm box over without asking the engine, and removes it as dead if it had stopped unseen", async () => {
-    // A warm box whose die event the sandbox missed: taken out of its pool while it is
-    // killed (the event names a box it does not hold, so nothing happens), then put back.
-    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
-    const pool = (sandbox as unknown as { pool: Box[] }).pool;
-    const removed: [string, RemovalReason][] = [];
-    sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
-    await sandbox.start();
-    try {
-      await until(async () => pool.length === 1, 30_000, "a warm box");
+    await withWarmBox(async ({ sandbox, pool, removed }) => {
+      // A warm box whose die event the sandbox missed: taken out of its pool while it is
+      // killed (the event names a box it does not hold, so nothing happens), then put back.
       const [dead] = pool.splice(0, 1);
-      await docker.getContainer(dead.container).kill();
-      await until(async () => !(await docker.getContainer(dead.container).inspect()).State.Running, 10_000, "the warm box stopped");
+      await stopBox(dead);
       await new Promise((r) => setTimeout(r, 500)); // its die event has passed by
       pool.unshift(dead);
 
@@ -311,31 +323,20 @@ describe("lifecycle", () => {
       const next = await sandbox.acquire("a4000000000000a4");
       expect(next.box.id).not.toBe(dead.id);
       expect((await docker.getContainer(next.box.container).inspect()).State.Running).toBe(true);
-    } finally {
-      await sandbox.destroyAll();
-      await sandbox.dispose();
-    }
+    });
   });
 
   it("asks the engine before handing over a warm box while the engine's events are not flowing", async () => {
-    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
-    const pool = (sandbox as unknown as { pool: Box[] }).pool;
-    await sandbox.start();
-    try {
-      await until(async () => pool.length === 1, 30_000, "a warm box");
+    await withWarmBox(async ({ sandbox, pool }) => {
       // Events stop (as when the engine restarts), and meanwhile the warm box stops.
       (sandbox as unknown as { deaths: { dispose(): void } }).deaths.dispose();
       const dead = pool[0];
-      await docker.getContainer(dead.container).kill();
-      await until(async () => !(await docker.getContainer(dead.container).inspect()).State.Running, 10_000, "the warm box stopped");
+      await stopBox(dead);
 
       const { box } = await sandbox.acquire("a5000000000000a5");
       expect(box.id).not.toBe(dead.id);
       expect((await docker.getContainer(box.container).inspect()).State.Running).toBe(true);
-    } finally {
-      await sandbox.destroyAll();
-      await sandbox.dispose();
-    }
+    });
   });
 
   it("gives a warm box back to its learner after a restart right after the hand-over", async () => {
@@ -365,21 +366,16 @@ describe("lifecycle", () => {
       Entrypoint: ["true"],
       Labels: { [LABEL.test]: config.testRun! },
     });
-    const sandbox = await sandboxFor(lab, config, { warmPool: 1 });
-    const removed: [string, RemovalReason][] = [];
-    sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
-    await sandbox.start();
     try {
-      await until(async () => sandbox.list().length === 1, 30_000, "a warm box");
-      const { box } = await sandbox.acquire("a3000000000000a3");
-      await until(async () => removed.some(([id]) => id === box.id), 30_000, "the unnamed box's removal");
-      expect(removed.find(([id]) => id === box.id)?.[1]).toBe("died");
-      expect(sandbox.boxOf("a3000000000000a3")).toBeUndefined();
-      await until(async () => !(await exists(box.container)), 30_000, "the container gone");
+      await withWarmBox(async ({ sandbox, removed }) => {
+        const { box } = await sandbox.acquire("a3000000000000a3");
+        await until(async () => removed.some(([id]) => id === box.id), 30_000, "the unnamed box's removal");
+        expect(removed.find(([id]) => id === box.id)?.[1]).toBe("died");
+        expect(sandbox.boxOf("a3000000000000a3")).toBeUndefined();
+        await until(async () => !(await exists(box.container)), 30_000, "the container gone");
+      });
     } finally {
       await squatter.remove({ force: true });
-      await sandbox.destroyAll();
-      await sandbox.dispose();
     }
   });
 
