@@ -300,6 +300,11 @@ export function startTerminal(opts: TerminalOptions): TerminalSession {
     });
   };
 
-  void firstScreen.then(() => term.focus());
+  // Focus once the first screen is drawn (focusing costs a layout, not to be paid before
+  // the prompt shows), unless the learner has put it elsewhere meanwhile (the lesson
+  // picker, a link). The join form is modal: nothing outside it can take its focus anyway.
+  void firstScreen.then(() => {
+    if (!document.activeElement || document.activeElement === document.body) term.focus();
+  });
   return { term, socket, typeLines, checkNow, restartShell, submitAnswer, firstScreen };
 }
