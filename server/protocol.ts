@@ -4,8 +4,11 @@
 export type Lang = "en" | "zh-CN";
 export const LANGS: readonly Lang[] = ["en", "zh-CN"];
 
+/** Whether a value from outside (a query, a socket's handshake) names a language we speak. */
+export const isLang = (raw: unknown): raw is Lang => LANGS.includes(raw as Lang);
+
 /** The language a socket asked for, or English when it asked for none we speak. */
-export const langOrEnglish = (raw: unknown): Lang => (LANGS.includes(raw as Lang) ? (raw as Lang) : "en");
+export const langOrEnglish = (raw: unknown): Lang => (isLang(raw) ? raw : "en");
 
 export type ExerciseStatus = "pending" | "passed" | "failed";
 

@@ -3,7 +3,7 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import { msg, type Localized } from "../checks/types.ts";
 import type { Logger } from "../log.ts";
-import { LANGS, type Lang } from "../protocol.ts";
+import { isLang, type Lang } from "../protocol.ts";
 
 export class HttpError extends Error {
   /** The sentence in each language, for an HTML page; `message` is the English one. */
@@ -28,7 +28,7 @@ const BACK = msg("Back to the lessons", "回到课程");
  */
 export function pageLang(req: Request): Lang {
   const asked = req.query.lang;
-  if (typeof asked === "string" && LANGS.includes(asked as Lang)) return asked as Lang;
+  if (isLang(asked)) return asked;
   const preferred = req.acceptsLanguages("en", "zh-CN", "zh");
   return preferred === "zh-CN" || preferred === "zh" ? "zh-CN" : "en";
 }

@@ -2,7 +2,7 @@
 import { Router } from "express";
 import type { LessonCatalog } from "../lessons/catalog.ts";
 import { msg, type AnswerForm } from "../checks/types.ts";
-import { LANGS, type AnswerFormPayload, type AnswerValue, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
+import { isLang, LANGS, type AnswerFormPayload, type AnswerValue, type Lang, type LessonPayload, type LessonSummary } from "../protocol.ts";
 import type { ProgressStore } from "../store/progressStore.ts";
 import { personalize } from "../lessons/personalize.ts";
 import { namespaceOf } from "../registry/namespace.ts";
@@ -10,7 +10,7 @@ import { HttpError } from "./httpError.ts";
 
 export function langOf(raw: unknown): Lang {
   if (raw === undefined) return "en";
-  if (typeof raw === "string" && LANGS.includes(raw as Lang)) return raw as Lang;
+  if (isLang(raw)) return raw;
   throw new HttpError(400, `Unknown language ${String(raw).slice(0, 20)}: use one of ${LANGS.join(", ")}.`);
 }
 
