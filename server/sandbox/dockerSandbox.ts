@@ -243,7 +243,8 @@ export class DockerSandbox implements SandboxManager {
   private async pooledBoxRunning(box: Box): Promise<boolean> {
     if (!this.deaths?.connected) return this.isRunning(box);
     void inBackground(this.o.log, `checking warm box ${box.id}`, async () => {
-      if (!(await this.isRunning(box)) && this.list().some((b) => b.id === box.id)) await this.destroy(box.id, "died");
+      // destroy() does nothing for a box that is already gone (the learner's page closed…).
+      if (!(await this.isRunning(box))) await this.destroy(box.id, "died");
     });
     return true;
   }
