@@ -19,6 +19,8 @@ import { BOX_MESSAGES } from "./messages.ts";
 import { TerminalSession, validSize, type TerminalPeer, type TerminalWatcher } from "./terminalSession.ts";
 
 const MAX_INPUT = 64 * 1024;
+/** How long acquiring a box may take before the page is told it is starting. */
+const STARTING_NOTICE_MS = 100;
 /** Every event a page may send (ClientToServer); anything else is refused. */
 const CLIENT_EVENTS = new Set<string>(["term:input", "term:resize", "term:restart", "check:run", "answer:submit"] satisfies (keyof ClientToServer)[]);
 
@@ -228,7 +230,9 @@ export class TerminalGateway {
     let attaching: Promise<void> | undefined;
     const attachBox = async (): Promise<void> => {
       const reconnect = this.terminals.has(learnerId);
-      socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] });
+      // Said only if the box takes a while: a warm box comes within a millisecond, and the
+      // notice would cost the page a frame drawn before its prompt.
+      const sayStarting = setTimeout(() => socket.emit("box:state", { state: "starting", message: BOX_MESSAGES.starting[lang] }), STARTING_NOTICE_MS);
       this.d.events?.emit({ type: "box", learnerId, state: "starting" });
       let acquired;
       try {
@@ -240,6 +244,8 @@ export class TerminalGateway {
         this.d.events?.emit({ type: "box", learnerId, state: "error" });
         boxGone = true; // Enter tries again
         return;
+      } finally {
+        clearTimeout(sayStarting);
       }
       if (socket.disconnected || this.disposed) return;
       const { box, replacedBecause } = acquired;

@@ -1,10 +1,11 @@
 // One learner, several tabs: they share one shell in one box, also when they all arrive
 // together right after the learner's box was replaced (each hears "replaced"; none may
-// throw away the shell another tab just got). Found by the soak.
+// throw away the shell another tab just got). Found by the soak. A tab that joins a box
+// already there is not told "starting": only a box being made is.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
-import { openSocketLearner } from "../support/socketLearner.ts";
+import { openSocketLearner, type SocketLearner } from "../support/socketLearner.ts";
 import { startTestLab, stopTestLab } from "../support/testHost.ts";
 
 let lab: Shiplab;
@@ -35,4 +36,17 @@ it("gives five tabs arriving together after a box replacement one shared, workin
   } finally {
     for (const t of tabs) t.close();
   }
+});
+
+const boxStates = (l: SocketLearner) => l.received.filter((r) => r.event === "box:state").map((r) => (r.payload as { state: string }).state);
+
+it("says a box is starting while it is made, and not when the learner's box is already there", async () => {
+  const cold = await openSocketLearner(lab.url);
+  cold.close();
+  // No warm pool: this box was made for the learner, which takes far longer than the notice's delay.
+  expect(boxStates(cold)).toEqual(["starting", "ready"]);
+
+  const again = await openSocketLearner(lab.url, { cookie: cold.cookie });
+  again.close();
+  expect(boxStates(again)).toEqual(["reconnected"]);
 });
