@@ -6,12 +6,6 @@ import { readStored, writeStored } from "./storage.ts";
 
 const RECOVERY_KEY = "shiplab.recovery";
 
-/** "" on /join, the code on /join/CODE, undefined elsewhere. */
-export function joinCodeFromPath(pathname: string): string | undefined {
-  const m = /^\/join(?:\/([A-Za-z0-9]{1,12}))?\/?$/.exec(pathname);
-  return m ? (m[1] ?? "").toUpperCase() : undefined;
-}
-
 async function postJson<T>(path: string, body: unknown, lang: string): Promise<T> {
   const res = await fetch(`${path}?lang=${encodeURIComponent(lang)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   const data = (await res.json().catch(() => ({}))) as T & { error?: string };

@@ -1,11 +1,7 @@
-// UI strings and the page language. Every key must exist in both languages (the types enforce it).
+// UI strings in the page language (which one: lang.ts). Every key must exist in both languages (the types enforce it).
 import type { Lang } from "../server/protocol.ts";
-import { readStored, writeStored } from "./storage.ts";
 
-export const SUPPORTED_LANGS: readonly Lang[] = ["en", "zh-CN"];
 export const LANG_NAMES: Record<Lang, string> = { en: "English", "zh-CN": "简体中文" };
-
-const STORAGE_KEY = "shiplab.lang";
 
 const en = {
   "app.tagline": "Learn Docker by doing it",
@@ -172,36 +168,6 @@ const zhCN: Record<StringKey, string> = {
 };
 
 const STRINGS: Record<Lang, Record<StringKey, string>> = { en, "zh-CN": zhCN };
-
-export function isLang(value: unknown): value is Lang {
-  return typeof value === "string" && (SUPPORTED_LANGS as readonly string[]).includes(value);
-}
-
-/** Maps "zh", "zh-TW", "ZH_cn", "en-GB"… to a supported language, or undefined. */
-export function normalizeLang(value: string | null | undefined): Lang | undefined {
-  if (!value) return undefined;
-  if (isLang(value)) return value;
-  const lower = value.toLowerCase();
-  if (lower.startsWith("zh")) return "zh-CN";
-  if (lower.startsWith("en")) return "en";
-  return undefined;
-}
-
-export function storeLang(lang: Lang): void {
-  writeStored(STORAGE_KEY, lang);
-}
-
-/** ?lang= wins (and is remembered), then localStorage, then the browser's language. */
-export function detectLang(): Lang {
-  const fromQuery = normalizeLang(new URLSearchParams(location.search).get("lang"));
-  if (fromQuery) {
-    storeLang(fromQuery);
-    return fromQuery;
-  }
-  const stored = normalizeLang(readStored(STORAGE_KEY));
-  if (stored) return stored;
-  return (navigator.language || "").toLowerCase().startsWith("zh") ? "zh-CN" : "en";
-}
 
 let current: Lang = "en";
 

@@ -3,14 +3,17 @@ import "@xterm/xterm/css/xterm.css";
 import "./style.css";
 import type { Terminal } from "@xterm/xterm";
 import type { LessonSummary } from "../server/protocol.ts";
-import { joinCodeFromPath, openJoinDialog, showClassBadge } from "./classJoin.ts";
+import { joinCodeFromPath, lessonHref, lessonIdFromPath } from "./address.ts";
+import { openJoinDialog, showClassBadge } from "./classJoin.ts";
 import { bindClipboardSwitch } from "./clipboard.ts";
-import { applyTranslations, detectLang, setLang } from "./i18n.ts";
+import { connectionSettled, labSocket, type ShiplabSocket } from "./connection.ts";
+import { applyTranslations, setLang } from "./i18n.ts";
+import { detectLang } from "./lang.ts";
 import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
-import { fillLanguageSwitch, fillLessonPicker, lessonHref, lessonIdFromPath, showOverallProgress } from "./nav.ts";
+import { fillLanguageSwitch, fillLessonPicker, showOverallProgress } from "./nav.ts";
 import { HoodPanel } from "./hood.ts";
 import { StatusBar } from "./status.ts";
-import { openLabSocket, startTerminal, type ShiplabSocket } from "./terminal.ts";
+import { startTerminal } from "./terminal.ts";
 
 declare global {
   interface Window {
@@ -25,15 +28,20 @@ function byId<T extends HTMLElement>(id: string): T {
   return el as T;
 }
 
+/** How long the page waits for its connection to open before it builds itself anyway. */
+const CONNECTION_WAIT_MS = 150;
+
 // Marks on the page's timeline (shiplab:*), read by the bench to say where the time to the
 // first prompt goes, and visible in the browser's performance panel.
 async function main(): Promise<void> {
   performance.mark("shiplab:script");
   const lang = detectLang();
   // The lesson comes from /lessons/<id> (the server sends "/" there); on /join it is the
-  // first lesson of the list. Known from the address, the terminal's socket opens now.
+  // first lesson of the list. Known from the address, the terminal's socket joins now, on
+  // the connection boot.ts opened (connection.ts): the server starts on the box at once.
   let lessonId = lessonIdFromPath(location.pathname);
-  let socket = lessonId ? openLabSocket(lang, lessonId) : undefined;
+  if (lessonId) await connectionSettled(CONNECTION_WAIT_MS);
+  let socket = lessonId ? labSocket(lang, lessonId) : undefined;
   setLang(lang);
   applyTranslations();
 
@@ -61,7 +69,7 @@ async function main(): Promise<void> {
     lessonId = Array.isArray(list) ? list[0]?.id : undefined;
     if (lessonId) history.replaceState(null, "", lessonHref(lessonId) + location.hash);
     // Only now, after the await: a message arriving during it would find no handler yet.
-    socket = openLabSocket(lang, lessonId);
+    socket = labSocket(lang, lessonId);
   }
 
   const status = new StatusBar(byId("box-status"));
@@ -71,7 +79,7 @@ async function main(): Promise<void> {
     summary: byId("hood-summary"),
     list: byId<HTMLOListElement>("hood-calls"),
   });
-  // In the task that opened the socket (no await since), so that no event is missed.
+  // In the task that made the socket (no await since), so that no event is missed.
   const session = startTerminal({
     socket,
     host: byId("terminal"),

@@ -1,22 +1,8 @@
-// The header controls and URLs: lesson picker, language switch, /lessons/<id> routing.
-import type { Lang, LessonSummary } from "../server/protocol.ts";
-import { LANG_NAMES, SUPPORTED_LANGS, isLang, storeLang, t } from "./i18n.ts";
-
-/** "/lessons/intro" → "intro"; anything else → undefined. */
-export function lessonIdFromPath(pathname: string): string | undefined {
-  const m = /^\/lessons\/([^/]+)\/?$/.exec(pathname);
-  if (!m) return undefined;
-  try {
-    return decodeURIComponent(m[1]);
-  } catch {
-    return m[1];
-  }
-}
-
-/** The URL of a lesson, keeping the current query (e.g. ?lang=). */
-export function lessonHref(id: string): string {
-  return `/lessons/${encodeURIComponent(id)}${location.search}`;
-}
+// The header controls: lesson picker, overall progress, language switch.
+import { isLang, LANGS, type Lang, type LessonSummary } from "../server/protocol.ts";
+import { lessonHref } from "./address.ts";
+import { LANG_NAMES, t } from "./i18n.ts";
+import { storeLang } from "./lang.ts";
 
 export function fillLessonPicker(
   picker: HTMLSelectElement,
@@ -56,7 +42,7 @@ export function showOverallProgress(el: HTMLElement, lessons: LessonSummary[]): 
 
 /** Changing the language reloads the page with ?lang=, which reconnects the socket in that language. */
 export function fillLanguageSwitch(select: HTMLSelectElement, current: Lang): void {
-  select.replaceChildren(...SUPPORTED_LANGS.map((l) => new Option(LANG_NAMES[l], l, false, l === current)));
+  select.replaceChildren(...LANGS.map((l) => new Option(LANG_NAMES[l], l, false, l === current)));
   select.addEventListener("change", () => {
     const next = select.value;
     if (!isLang(next) || next === current) return;

@@ -1,16 +1,15 @@
 // The right pane: xterm.js + fit addon, wired to the server over socket.io.
 import { Terminal } from "@xterm/xterm";
 import { FitAddon } from "@xterm/addon-fit";
-import { io, type Socket } from "socket.io-client";
-import type { AnswerAck, AnswerValue, ClientToServer, EngineApiCall, ExerciseUpdate, Lang, ServerToClient } from "../server/protocol.ts";
+import type { AnswerAck, AnswerValue, EngineApiCall, ExerciseUpdate, Lang } from "../server/protocol.ts";
 import { installClipboardBridge } from "./clipboard.ts";
+import type { ShiplabSocket } from "./connection.ts";
 import { t } from "./i18n.ts";
 import type { StatusBar } from "./status.ts";
 
-export type ShiplabSocket = Socket<ServerToClient, ClientToServer>;
 
 export interface TerminalOptions {
-  /** From openLabSocket, in the same task: its events are handled from here on. */
+  /** From labSocket, in the same task: its events are handled from here on. */
   socket: ShiplabSocket;
   /** The element xterm opens into (data-testid="terminal"). */
   host: HTMLElement;
@@ -93,18 +92,6 @@ export function openSafeLink(uri: string): void {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") return;
   window.open(url.href, "_blank", "noopener,noreferrer");
-}
-
-/**
- * The terminal's socket, opened as the page's very first act: its handshake crosses the
- * network while the page builds itself (xterm alone is tens of ms of script). No event
- * can be lost meanwhile as long as startTerminal gets it in the same task: the browser
- * dispatches no message before that task ends, and startTerminal registers every handler.
- */
-export function openLabSocket(lang: Lang, lessonId: string | undefined): ShiplabSocket {
-  const query: Record<string, string> = { lang };
-  if (lessonId) query.lesson = lessonId;
-  return io({ query, transports: ["websocket", "polling"], tryAllTransports: true });
 }
 
 export function startTerminal(opts: TerminalOptions): TerminalSession {

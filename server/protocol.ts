@@ -1,5 +1,5 @@
 // The contract between the page and the server: HTTP payloads and socket.io events.
-// Imported by both sides (types only), so a change here is a change to both.
+// Imported by both sides (types, and the languages both speak), so a change here is a change to both.
 
 export type Lang = "en" | "zh-CN";
 export const LANGS: readonly Lang[] = ["en", "zh-CN"];

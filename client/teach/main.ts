@@ -14,7 +14,7 @@ import type {
   TerminalWatchAck,
   WatchAck,
 } from "../../server/protocol.ts";
-import { detectLang } from "../i18n.ts";
+import { detectLang } from "../lang.ts";
 import { qrSvg } from "./qr.ts";
 import { DEFAULT_STUCK, isStuck, visibleRows, type SortBy, type StuckRule } from "./rows.ts";
 import { applyTeachTranslations, setTeachLang, tt } from "./strings.ts";

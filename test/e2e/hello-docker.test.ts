@@ -286,6 +286,8 @@ describe("hello-docker end to end, in a real browser", () => {
   test("the site's own address opens the first lesson, in the language asked for, with a prompt", async () => {
     const first = lab!.lessons.list()[0];
     const d = await newLearner();
+    const sockets: string[] = [];
+    d.page.on("websocket", (ws) => sockets.push(ws.url()));
     await d.page.goto(`${lab!.url}/?lang=zh-CN`, { waitUntil: "load" });
     const at = new URL(d.page.url());
     expect(at.pathname).toBe(`/lessons/${first.id}`);
@@ -293,6 +295,11 @@ describe("hello-docker end to end, in a real browser", () => {
     await d.waitForLesson(first.id);
     expect(await d.lessonText()).toContain(first.title["zh-CN"]);
     await d.waitForPrompt(60_000);
+    // One connection (opened by boot.js before the page's big script, then joined by it),
+    // in the page's language, for the lesson it shows.
+    expect(sockets).toHaveLength(1);
+    const query = new URL(sockets[0]).searchParams;
+    expect([query.get("lang"), query.get("lesson")]).toEqual(["zh-CN", first.id]);
   });
 
   test("an unknown lesson shows the server's sentence in the lesson pane", async () => {
