@@ -396,7 +396,7 @@ async function stopLoop(l: SocketLearner): Promise<number> {
 // The page in chromium
 
 /** The page's own marks (client/main.ts, client/terminal.ts), in the order a load passes them. */
-const PAGE_MARKS = ["script", "terminal-open", "connected", "first-output"] as const;
+const PAGE_MARKS = ["boot", "script", "terminal-open", "connected", "first-output"] as const;
 type PageMark = (typeof PAGE_MARKS)[number];
 
 async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: number; bytes: Record<string, number>; marks: Partial<Record<PageMark, number>> }> {
@@ -813,7 +813,8 @@ export async function issue10(o: Issue10Options): Promise<void> {
   row("page first load, HTML+JS+CSS+fonts", ...both(pageBytes), (x) => `${(x / 1024).toFixed(0)} KiB`, "");
   row("page load → prompt on screen, chromium, warm pool: p50", ...both((k) => pct(all(a, k, (x) => x.pagePromptMs), 0.5)), ms, "≤300 ms");
   const markLabels: Record<PageMark, string> = {
-    script: "page's script starts (HTML, JS and CSS loaded and compiled)",
+    boot: "boot.js runs and opens the connection",
+    script: "app.js starts (HTML, JS and CSS loaded and compiled)",
     "terminal-open": "terminal drawn, empty",
     connected: "socket connected",
     "first-output": "first terminal output received",
