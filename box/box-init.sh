@@ -62,6 +62,10 @@ printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
 mkdir -p /shiplab
 rm -f /shiplab/docker.sock /var/run/docker.pid
 
+# The learner's terminals: each connection to shell.sock is a `bash -l` on a pty, started
+# here, by the box's own init, so it is confined like everything else in the box.
+shiplab-shell-relay /shiplab/shell.sock &
+
 # The learner's `docker` talks to the server's "under the hood" tap (api.sock), which
 # forwards every request to the daemon and shows the learner the REST calls it made.
 ln -sfn /shiplab/api.sock /var/run/docker.sock

@@ -49,6 +49,12 @@ tar -C "$root" --numeric-owner --exclude='./proc/*' --exclude='./dev/*' --exclud
 
 step "install box packages"
 install_packages $packages
+
+step "build the shell relay"
+# Compiled by the box's own gcc, against the box's own libc.
+cp "$(dirname "$0")/shell-relay.c" "$root/tmp/shell-relay.c"
+chroot "$root" gcc -O2 -Wall -o /usr/local/sbin/shiplab-shell-relay /tmp/shell-relay.c
+rm -f "$root/tmp/shell-relay.c"
 cleanup
 
 step "configure box"

@@ -1,9 +1,10 @@
-// A learner's shell in their box, as an exec held through the Engine API: the engine starts
+// A learner's shell in their box. Through the box's own relay (relayShell.ts) when it
+// answers; otherwise, as here, an exec held through the Engine API: the engine starts
 // `bash -l` in the box's container with a terminal of its own, and the server keeps one
-// hijacked connection to it. No `docker exec` client process on the host (≈24 MiB each),
-// and the shell is confined exactly like the box's other processes, since the engine's
-// runtime starts it in the box: its namespaces (user namespace included), its cgroup and
-// limits, its capabilities and its seccomp profile (test/security/shellConfinement.test.ts).
+// hijacked connection to it. Either way no `docker exec` client process on the host (≈24 MiB
+// each), and the shell is confined exactly like the box's other processes: its namespaces
+// (user namespace included), its cgroup and limits, its capabilities and its seccomp profile
+// (test/security/shellConfinement.test.ts).
 //
 // The engine does not end an exec when its connection goes, so the shell writes its PID
 // (in the box's numbering) where the server can find it, and kill() hangs it up.
@@ -12,14 +13,20 @@ import type { Duplex } from "node:stream";
 import { StringDecoder } from "node:string_decoder";
 import type Docker from "dockerode";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
+import { openRelayShells, startRelayShell } from "./relayShell.ts";
 
 const SHELL_PIDS_DIR = "/run/shiplab-shells";
 
 let open = 0;
-/** Shells whose connection is open right now (leak checks). */
-export const openBoxShells = (): number => open;
+/** Shells whose connection is open right now, either way (leak checks). */
+export const openBoxShells = (): number => open + openRelayShells();
 
-export function startBoxShell(docker: Docker, container: string, size: TerminalSize, handlers: ShellHandlers): ShellProcess {
+/** A shell in the box: through the relay listening at relaySocket, or else as an exec. */
+export function startBoxShell(docker: Docker, container: string, relaySocket: string, size: TerminalSize, handlers: ShellHandlers): ShellProcess {
+  return startRelayShell(relaySocket, size, handlers, (sz, h) => startExecShell(docker, container, sz, h));
+}
+
+function startExecShell(docker: Docker, container: string, size: TerminalSize, handlers: ShellHandlers): ShellProcess {
   const id = crypto.randomBytes(6).toString("hex");
   const pidFile = `${SHELL_PIDS_DIR}/${id}`;
   const decoder = new StringDecoder("utf8");

@@ -7,6 +7,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { isMounted, run } from "../host/run.ts";
 
+/** Where, in that folder, the box's shell relay listens (box/shell-relay.c, box-init.sh). */
+export const SHELL_RELAY_SOCKET = "shell.sock";
+
 export function socketDir(boxDir: string): string {
   return path.join(boxDir, "sock");
 }

@@ -12,7 +12,7 @@ import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
 import { isolateBoxPort, type BoxNetwork } from "./boxNetwork.ts";
 import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
 import { EngineUnavailableError, isEngineUnreachable } from "./errors.ts";
-import { createSocketDir, removeBoxDir } from "./boxSocketDir.ts";
+import { createSocketDir, removeBoxDir, SHELL_RELAY_SOCKET } from "./boxSocketDir.ts";
 import { allCapabilitiesOf, boxCapDrop, hostBoundingSet } from "./capabilities.ts";
 import { BOX_ISOLATION, LABEL, baseLabels, isBoxId } from "./labels.ts";
 import { boxSeccompOpt } from "./seccompProfile.ts";
@@ -312,7 +312,7 @@ export class DockerSandbox implements SandboxManager {
   }
 
   startShell(box: Box, size: TerminalSize, handlers: ShellHandlers): ShellProcess {
-    return startBoxShell(this.o.docker, box.container, size, handlers);
+    return startBoxShell(this.o.docker, box.container, path.join(path.dirname(box.socketPath), SHELL_RELAY_SOCKET), size, handlers);
   }
 
   list(): Box[] {

@@ -1,6 +1,6 @@
 // The port between a learner's terminal and the shell behind it: something that takes
-// keystrokes and a size, gives output, and ends. A box's shell is an exec held through the
-// Engine API (sandbox/boxShell.ts): its terminal is the one the engine makes inside the box.
+// keystrokes and a size, gives output, and ends. A box's shell runs on a pty made inside
+// the box, by the box's relay or by the engine (sandbox/boxShell.ts).
 // A host program behind a local pty (ptyShell.ts) is the other kind, for the bench's baseline.
 
 export interface TerminalSize {
