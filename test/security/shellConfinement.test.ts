@@ -1,4 +1,5 @@
-// The learner's shell, as the real gateway starts it (an exec held through the Engine API),
+// The learner's shell, as the real gateway starts it, either way (through the box's shell
+// relay, or as an exec held through the Engine API once the learner has killed the relay),
 // is confined exactly like the box's other processes: the same namespaces (the user
 // namespace too), the box's cgroup with its limits, the same capabilities and seccomp
 // filter; and seen from the host it is the box's remapped root, never a host process of
@@ -18,13 +19,23 @@ let learner: SocketLearner;
 beforeAll(async () => {
   // A short grace: the hang-up test waits for it to run out.
   ({ lab, config } = await startTestLab({ reconnectGraceMs: 2_000 }));
-  learner = await openSocketLearner(lab.url);
 });
 
 afterAll(async () => {
   learner?.close();
   await stopTestLab(lab, config);
 });
+
+/** The current learner's box (their cookie is `<learnerId>.<mac>`). */
+function learnerBox() {
+  const learnerId = decodeURIComponent(learner.cookie.slice(learner.cookie.indexOf("=") + 1)).split(".")[0];
+  const box = lab.sandbox.boxOf(learnerId);
+  if (!box) throw new Error(`learner ${learnerId} has no box`);
+  return box;
+}
+
+/** The relay's name as the kernel keeps it (15 characters). */
+const RELAY_COMM = "shiplab-shell-r";
 
 /** Types a command into the learner's shell; resolves with what it printed. */
 async function typed(command: string): Promise<string> {
@@ -56,7 +67,27 @@ function hostPidOf(boxPid: number, boxInitHostPid: number): number {
   throw new Error(`no host process is pid ${boxPid} of the box`);
 }
 
-describe("the learner's shell", () => {
+describe.each([
+  { way: "through the box's relay", killRelay: false },
+  { way: "as an exec through the engine, once the learner has killed the relay", killRelay: true },
+])("the learner's shell, $way", ({ killRelay }) => {
+  beforeAll(async () => {
+    learner = await openSocketLearner(lab.url);
+    if (!killRelay) return;
+    const box = learnerBox();
+    // Its shell goes with it; then a new one (what the page's New shell button asks for).
+    const exited = learner.next("box:state", (s: { state: string }) => s.state === "shell-exited", 15_000);
+    await sh(box.container, `pkill -x ${RELAY_COMM}; true`);
+    await exited;
+    learner.socket.emit("term:restart");
+  });
+
+  it(killRelay ? "is not the relay's child" : "is the relay's child", async () => {
+    const parent = (await typed("cat /proc/$PPID/comm")).trim();
+    if (killRelay) expect(parent).not.toBe(RELAY_COMM);
+    else expect(parent).toBe(RELAY_COMM);
+  });
+
   it("shares every namespace, the cgroup, the capabilities and the seccomp filter of the box's daemon", async () => {
     const compare = await typed(
       'd=$(pgrep -o dockerd); for n in cgroup ipc mnt net pid user uts; do [ "$(readlink /proc/$$/ns/$n)" = "$(readlink /proc/$d/ns/$n)" ] && echo "same $n" || echo "differs $n"; done; ' +
@@ -75,8 +106,7 @@ describe("the learner's shell", () => {
   it("is, seen from the host, the box's remapped root in the box's container cgroup, never host root", async () => {
     const boxPid = Number((await typed("echo $$")).trim());
     expect(boxPid).toBeGreaterThan(1);
-    const learnerId = [...lab.sandbox.list()].find((b) => b.learnerId)!.learnerId!;
-    const box = lab.sandbox.boxOf(learnerId)!;
+    const box = learnerBox();
     const info = await engineDocker().getContainer(box.container).inspect();
     const hostPid = hostPidOf(boxPid, info.State.Pid);
     const status = fs.readFileSync(`/proc/${hostPid}/status`, "utf8");
@@ -98,8 +128,7 @@ describe("the learner's shell", () => {
 
   it("is hung up when its page and grace period are gone: no shell is left in the box", async () => {
     const boxPid = Number((await typed("echo $$")).trim());
-    const learnerId = [...lab.sandbox.list()].find((b) => b.learnerId)!.learnerId!;
-    const box = lab.sandbox.boxOf(learnerId)!;
+    const box = learnerBox();
     expect(openBoxShells()).toBeGreaterThan(0);
     learner.close();
     await until(async () => openBoxShells() === 0 || undefined, config.reconnectGraceMs + 30_000, "the shell's connection to close");
