@@ -141,7 +141,7 @@ static void serve(int conn) {
   size_t in_len = 0;
   unsigned char *pending = NULL; /* keystrokes the pty has not taken yet */
   size_t pending_len = 0;
-  int status = -1, shell_done = 0;
+  int status = -1, shell_done = 0, master_open = 1;
   if (!in) _exit(1);
 
   for (;;) {
@@ -152,7 +152,8 @@ static void serve(int conn) {
         status = exit_status(st);
       }
     }
-    struct pollfd fds[2] = {{conn, POLLIN, 0}, {master, POLLIN | (pending_len ? POLLOUT : 0), 0}};
+    /* A closed pty (its shell gone, or the shell closed it) is polled no more: it would spin. */
+    struct pollfd fds[2] = {{conn, POLLIN, 0}, {master_open ? master : -1, POLLIN | (pending_len ? POLLOUT : 0), 0}};
     /* Once the shell has ended, what it printed last is read without waiting. */
     int ready = poll(fds, 2, shell_done ? 0 : 250);
     if (ready < 0 && errno != EINTR) break;
@@ -161,8 +162,9 @@ static void serve(int conn) {
       ssize_t n = read(master, out, sizeof out);
       if (n > 0) {
         if (send_frame(conn, 'd', out, (uint32_t)n) < 0) goto hang_up; /* the server is gone */
-      } else if (!(n < 0 && (errno == EAGAIN || errno == EINTR)) && shell_done) {
-        break; /* EIO: the pty is closed, and its shell ended */
+      } else if (!(n < 0 && (errno == EAGAIN || errno == EINTR))) {
+        master_open = 0; /* EIO: nothing holds the pty's other side any more */
+        if (shell_done) break;
       }
     } else if (shell_done) {
       break; /* nothing more to read */
