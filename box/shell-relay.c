@@ -126,7 +126,13 @@ static void serve(int conn) {
   if (shell < 0) _exit(1);
   if (shell == 0) {
     close(conn);
-    signal(SIGPIPE, SIG_DFL);
+    /* As a fresh process: the relay is started in the background by a non-interactive sh,
+     * so it inherits SIGINT and SIGQUIT ignored, and a shell that starts with a signal
+     * ignored can never take it back: Ctrl-C would stop nothing. */
+    for (int sig = 1; sig < NSIG; sig++) signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
     setenv("TERM", "xterm-256color", 1);
     setenv("LANG", "C.UTF-8", 1);
     setenv("HOME", "/root", 1);

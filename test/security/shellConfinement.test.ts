@@ -88,6 +88,25 @@ describe.each([
     else expect(parent).toBe(RELAY_COMM);
   });
 
+  it("starts like a fresh process: no signal ignored or blocked, so one Ctrl-C stops a loop", async () => {
+    // What the shell starts (here grep) has what the shell was given, bar its own handlers.
+    const status = await typed("grep -E '^Sig(Ign|Blk):' /proc/self/status");
+    expect(status).toMatch(/^SigIgn:\s+0+$/m);
+    expect(status).toMatch(/^SigBlk:\s+0+$/m);
+    let out = "";
+    const on = (d: string) => (out += d);
+    learner.socket.on("term:output", on);
+    try {
+      learner.socket.emit("term:input", "while true; do echo loop-line; sleep 0.2; done\r");
+      await until(async () => out.split("loop-line").length > 3 || undefined, 15_000, "the loop to print");
+      out = "";
+      learner.socket.emit("term:input", "\x03");
+      await until(async () => /# $/.test(out) || undefined, 10_000, "the prompt after one Ctrl-C");
+    } finally {
+      learner.socket.off("term:output", on);
+    }
+  });
+
   it("shares every namespace, the cgroup, the capabilities and the seccomp filter of the box's daemon", async () => {
     const compare = await typed(
       'd=$(pgrep -o dockerd); for n in cgroup ipc mnt net pid user uts; do [ "$(readlink /proc/$$/ns/$n)" = "$(readlink /proc/$d/ns/$n)" ] && echo "same $n" || echo "differs $n"; done; ' +
