@@ -9,6 +9,13 @@ import { isMounted, run } from "../host/run.ts";
 
 /** Where, in that folder, the box's shell relay listens (box/shell-relay.c, box-init.sh). */
 export const SHELL_RELAY_SOCKET = "shell.sock";
+/** Where, in that folder, the server's "under the hood" tap listens for the box's `docker`. */
+export const API_TAP_SOCKET = "api.sock";
+
+/** Another socket in the folder that holds the box daemon's socket. */
+export function socketBeside(daemonSocket: string, name: string): string {
+  return path.join(path.dirname(daemonSocket), name);
+}
 
 export function socketDir(boxDir: string): string {
   return path.join(boxDir, "sock");

@@ -12,7 +12,7 @@ import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
 import { isolateBoxPort, type BoxNetwork } from "./boxNetwork.ts";
 import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
 import { EngineUnavailableError, isEngineUnreachable } from "./errors.ts";
-import { createSocketDir, removeBoxDir, SHELL_RELAY_SOCKET } from "./boxSocketDir.ts";
+import { API_TAP_SOCKET, createSocketDir, removeBoxDir, SHELL_RELAY_SOCKET, socketBeside, socketDir } from "./boxSocketDir.ts";
 import { allCapabilitiesOf, boxCapDrop, hostBoundingSet } from "./capabilities.ts";
 import { BOX_ISOLATION, LABEL, baseLabels, isBoxId } from "./labels.ts";
 import { boxSeccompOpt } from "./seccompProfile.ts";
@@ -312,7 +312,7 @@ export class DockerSandbox implements SandboxManager {
   }
 
   startShell(box: Box, size: TerminalSize, handlers: ShellHandlers): ShellProcess {
-    return startBoxShell(this.o.docker, box.container, path.join(path.dirname(box.socketPath), SHELL_RELAY_SOCKET), size, handlers);
+    return startBoxShell(this.o.docker, box.container, socketBeside(box.socketPath, SHELL_RELAY_SOCKET), size, handlers);
   }
 
   list(): Box[] {
@@ -352,7 +352,7 @@ export class DockerSandbox implements SandboxManager {
    */
   private async openTap(box: Box): Promise<void> {
     const tap = new EngineApiTap({
-      listenPath: path.join(path.dirname(box.socketPath), "api.sock"),
+      listenPath: socketBeside(box.socketPath, API_TAP_SOCKET),
       daemonPath: box.socketPath,
       owner: this.o.boxRoot,
       onCall: (call) => {
@@ -440,7 +440,7 @@ export class DockerSandbox implements SandboxManager {
   }
 
   private socketPath(boxId: string): string {
-    return path.join(this.boxesDir, boxId, "sock", "docker.sock");
+    return path.join(socketDir(path.join(this.boxesDir, boxId)), "docker.sock");
   }
 
   private createBox(learnerId: string | undefined): Promise<Box> {
