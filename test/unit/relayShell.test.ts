@@ -8,6 +8,7 @@ import path from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { openRelayShells, startRelayShell } from "../../server/sandbox/relayShell.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../../server/terminal/shellProcess.ts";
+import { until } from "../support/until.ts";
 
 interface Frame {
   type: string;
@@ -59,10 +60,8 @@ const noFallback = (): ShellProcess => {
   throw new Error("fell back to the exec although the relay answered");
 };
 
-const until = async (ok: () => boolean, what: string) => {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!ok()) throw new Error(`timed out waiting for ${what}`);
-};
+/** Waits (2 s at most) for a condition on what the fake relay or the handlers saw. */
+const waitFor = (ok: () => boolean, what: string) => until(async () => ok(), 2_000, what, 10);
 
 describe("a shell through the box's relay", () => {
   it("opens at the page's size, sends keystrokes and sizes, and reports output and the shell's exit", async () => {
@@ -73,7 +72,7 @@ describe("a shell through the box's relay", () => {
     const shell = startRelayShell(socketPath, { cols: 100, rows: 30 }, handlers, noFallback);
     shell.write("ls\r");
     shell.resize({ cols: 120, rows: 40 });
-    await until(() => frames.length === 3, "three frames");
+    await waitFor(() => frames.length === 3, "three frames");
     expect(frames.map((f) => f.type)).toEqual(["o", "i", "w"]);
     expect([frames[0].body.readUInt16BE(0), frames[0].body.readUInt16BE(2)]).toEqual([30, 100]);
     expect(frames[1].body.toString()).toBe("ls\r");
@@ -85,7 +84,7 @@ describe("a shell through the box's relay", () => {
     const code = Buffer.alloc(4);
     code.writeInt32BE(7);
     conn.end(frame("x", code));
-    await until(() => seen.exits.length > 0, "the exit");
+    await waitFor(() => seen.exits.length > 0, "the exit");
     expect(seen.text).toBe("😀 ok");
     expect(seen.exits).toEqual([7]);
     expect(openRelayShells()).toBe(0);
@@ -102,7 +101,7 @@ describe("a shell through the box's relay", () => {
     });
     const { seen, handlers } = recorder();
     startRelayShell(socketPath, { cols: 80, rows: 24 }, handlers, noFallback);
-    await until(() => seen.exits.length > 0 && closed, "the hang-up");
+    await waitFor(() => seen.exits.length > 0 && closed, "the hang-up");
     expect(seen.exits).toEqual([-1]);
   });
 
@@ -111,10 +110,10 @@ describe("a shell through the box's relay", () => {
     const socketPath = await fakeRelay((c) => c.on("close", () => (closed = true)));
     const { seen, handlers } = recorder();
     const shell = startRelayShell(socketPath, { cols: 80, rows: 24 }, handlers, noFallback);
-    await until(() => openRelayShells() === 1, "the connection");
+    await waitFor(() => openRelayShells() === 1, "the connection");
     shell.kill();
     shell.kill();
-    await until(() => closed, "the relay to see the hang-up");
+    await waitFor(() => closed, "the relay to see the hang-up");
     await new Promise((r) => setTimeout(r, 50));
     expect(seen.exits).toEqual([]);
     expect(openRelayShells()).toBe(0);
@@ -130,7 +129,7 @@ describe("a shell through the box's relay", () => {
     const { handlers } = recorder();
     const shell = startRelayShell(path.join(dir, "nobody.sock"), { cols: 90, rows: 20 }, handlers, fallback);
     shell.write("echo early\r");
-    await until(() => calls.length === 1, "the fallback");
+    await waitFor(() => calls.length === 1, "the fallback");
     shell.write("echo later\r");
     expect(calls[0].size).toEqual({ cols: 90, rows: 20 });
     expect(calls[0].written).toEqual(["echo early\r", "echo later\r"]);
