@@ -7,16 +7,19 @@ import type {
   LessonPayload,
   LessonSummary,
 } from "../server/protocol.ts";
-import { renderAnswerForm, type SubmitAnswer } from "./answer.ts";
+import type { SubmitAnswer } from "./answer.ts";
 import { t } from "./i18n.ts";
-import { inlineMarkdownToSafeHtml, renderMarkdown, type RunHandler } from "./markdown.ts";
+import type { RunHandler } from "./markdown.ts";
+
+/** What renders a lesson's text and exercises (lessonView.ts), loaded apart from the page's first scripts. */
+export type LessonView = typeof import("./lessonView.ts");
 
 // ---------------------------------------------------------------------------------------------
 // Fetching
 
-export type LessonResult =
-  | { ok: true; lesson: LessonPayload }
-  | { ok: false; message: string; status?: number };
+type LessonFailure = { ok: false; message: string; status?: number };
+export type LessonResult = { ok: true; lesson: LessonPayload } | LessonFailure;
+export type LessonLoad = { ok: true; lesson: LessonPayload; view: LessonView } | LessonFailure;
 
 /** GET /api/lessons, sorted by `order`. Throws on network failure or a non-2xx answer. */
 export async function fetchLessonList(lang: Lang): Promise<LessonSummary[]> {
@@ -52,6 +55,18 @@ export async function fetchLesson(id: string, lang: Lang): Promise<LessonResult>
   } catch {
     return { ok: false, message: t("lesson.badResponse") };
   }
+}
+
+/**
+ * The lesson and its view (lessonView.ts), fetched side by side. Never throws: a failure of
+ * either comes back as a sentence to show.
+ */
+export async function loadLesson(id: string, lang: Lang): Promise<LessonLoad> {
+  const view = import("./lessonView.ts").catch(() => undefined);
+  const result = await fetchLesson(id, lang);
+  if (!result.ok) return result;
+  const loaded = await view;
+  return loaded ? { ...result, view: loaded } : { ok: false, message: t("lesson.networkError") };
 }
 
 /** The server's `{ error }` sentence, or a generic one naming the HTTP status. */
@@ -140,19 +155,15 @@ export class LessonPane {
     this.root.replaceChildren(box);
   }
 
-  render(lesson: LessonPayload): void {
+  /** Renders the lesson with the view loadLesson() fetched beside it. */
+  render(lesson: LessonPayload, view: LessonView): void {
     this.root.removeAttribute("aria-busy");
     const article = document.createElement("article");
     article.className = "lesson";
     article.dataset.lesson = lesson.id;
 
-    if (!/^\s*#\s/.test(lesson.markdown ?? "")) {
-      const h1 = document.createElement("h1");
-      h1.textContent = lesson.title;
-      article.append(h1);
-    }
-    article.append(renderMarkdown(lesson.markdown, this.opts.onRun, "markdown lesson-body"));
-    article.append(this.renderExercises(lesson.exercises ?? []));
+    article.append(...view.lessonBody(lesson, this.opts.onRun));
+    article.append(this.renderExercises(lesson.exercises ?? [], view));
     this.root.replaceChildren(article);
     // Only a re-render needs scrolling back: on the first, the pane is already at the top, and
     // writing scrollTop would lay the whole lesson out inside this task, holding back the
@@ -191,7 +202,7 @@ export class LessonPane {
     return null;
   }
 
-  private renderExercises(exercises: ExercisePayload[]): HTMLElement {
+  private renderExercises(exercises: ExercisePayload[], view: LessonView): HTMLElement {
     const section = document.createElement("section");
     section.className = "exercises";
     section.setAttribute("aria-labelledby", "exercises-heading");
@@ -231,7 +242,11 @@ export class LessonPane {
 
     const list = document.createElement("ol");
     list.className = "exercise-list";
-    for (const ex of exercises) list.append(renderExercise(ex, this.opts.onRun, this.opts.onSubmitAnswer));
+    for (const ex of exercises) {
+      const item = view.exerciseItem(ex, this.opts.onRun, this.opts.onSubmitAnswer);
+      applyStatus(item, ex.status, ex.message, false);
+      list.append(item);
+    }
     section.append(head, list);
     return section;
   }
@@ -271,54 +286,6 @@ function notice(kind: string, text: string): HTMLElement {
   p.textContent = text;
   box.append(p);
   return box;
-}
-
-function renderExercise(ex: ExercisePayload, onRun: RunHandler, onSubmitAnswer: SubmitAnswer): HTMLElement {
-  const li = document.createElement("li");
-  li.className = "exercise";
-  li.dataset.exercise = ex.id;
-
-  const head = document.createElement("div");
-  head.className = "exercise-head";
-  const title = document.createElement("h3");
-  title.className = "exercise-title";
-  title.textContent = ex.title;
-  const badge = document.createElement("span");
-  badge.className = "badge";
-  badge.dataset.role = "badge";
-  head.append(title, badge);
-
-  const task = renderMarkdown(ex.task ?? "", onRun, "markdown exercise-task");
-
-  const message = document.createElement("p");
-  message.className = "exercise-message";
-  message.dataset.role = "message";
-  message.setAttribute("aria-live", "polite");
-
-  li.append(head, task);
-  // Exercises answered in the page get their form under the task (it stays usable once passed).
-  const form = renderAnswerForm(ex, onSubmitAnswer);
-  if (form) li.append(form);
-  li.append(message);
-
-  const hints = ex.hints ?? [];
-  if (hints.length > 0) {
-    const details = document.createElement("details");
-    details.className = "exercise-hints";
-    const summary = document.createElement("summary");
-    summary.textContent = t("exercise.hints", { count: hints.length });
-    const ol = document.createElement("ol");
-    for (const hint of hints) {
-      const item = document.createElement("li");
-      item.innerHTML = inlineMarkdownToSafeHtml(hint);
-      ol.append(item);
-    }
-    details.append(summary, ol);
-    li.append(details);
-  }
-
-  applyStatus(li, ex.status, ex.message, false);
-  return li;
 }
 
 function normalizeStatus(status: string): ExerciseStatus {

@@ -9,7 +9,7 @@ import { bindClipboardSwitch } from "./clipboard.ts";
 import { connectionSettled, labSocket, type ShiplabSocket } from "./connection.ts";
 import { applyTranslations, setLang } from "./i18n.ts";
 import { detectLang } from "./lang.ts";
-import { fetchLesson, fetchLessonList, LessonPane } from "./lesson.ts";
+import { fetchLessonList, LessonPane, loadLesson } from "./lesson.ts";
 import { fillLanguageSwitch, fillLessonPicker, showOverallProgress } from "./nav.ts";
 import { HoodPanel } from "./hood.ts";
 import { StatusBar } from "./status.ts";
@@ -96,7 +96,9 @@ async function main(): Promise<void> {
   byId<HTMLButtonElement>("shell-restart").addEventListener("click", () => session.restartShell());
   if (joinCode !== undefined) openJoinDialog(joinCode, lang);
 
-  const lessonPromise = lessonId ? fetchLesson(lessonId, lang) : null;
+  // The lesson's text and what renders it (marked, DOMPurify: lessonView.ts) load together,
+  // once the terminal has started, so that neither holds back its first prompt.
+  const lessonPromise = lessonId ? loadLesson(lessonId, lang) : null;
 
   const list = await listPromise;
   const lessons = Array.isArray(list) ? list : [];
@@ -125,7 +127,7 @@ async function main(): Promise<void> {
   // A warm box's prompt first: the lesson's render would hold it back by tens of ms.
   await session.firstScreen;
   if (result.ok) {
-    pane.render(result.lesson);
+    pane.render(result.lesson, result.view);
     performance.mark("shiplab:lesson-rendered");
     document.title = `${result.lesson.title} · Shiplab`;
   } else {

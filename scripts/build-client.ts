@@ -1,4 +1,5 @@
 // Bundles the browser pages: client/boot.ts → <outDir>/assets/boot.js, client/main.ts → app.js (+ app.css),
+// client/lessonView.ts (which app.js imports when it fetches the lesson) → lessonView-<hash>.js,
 // what they share → chunk-<hash>.js, client/teach/main.ts →
 // assets/teach.js (+ teach.css), client/index.html and client/teach.html → <outDir>/.
 // Run directly: node --import tsx scripts/build-client.ts   (exits non-zero on error)
@@ -86,7 +87,9 @@ export async function buildClient(outDir = "dist/client"): Promise<BuildClientRe
 /**
  * Names the shared chunks (hashed names, known only now) in the page's
  * `<!-- shiplab:modulepreload -->`, so that the browser fetches them with the page's own
- * scripts rather than once it has read boot.js, a round trip later.
+ * scripts rather than once it has read boot.js, a round trip later. Not the lesson view: it
+ * is an entry of its own (a dynamic import), fetched with the lesson once the terminal has
+ * started, so that its compiling does not hold back app.js's.
  */
 async function preloadChunks(page: string, outputs: esbuild.Metafile["outputs"], assets: string): Promise<void> {
   const chunks = Object.keys(outputs)

@@ -320,6 +320,27 @@ describe("hello-docker end to end, in a real browser", () => {
     // The terminal beside it works anyway.
     await c.waitForPrompt(60_000);
   });
+
+  test("when the lesson's renderer cannot be fetched, the pane says so and offers a reload; the terminal works", async () => {
+    const c = await newLearner();
+    // The lesson view (marked, DOMPurify) is its own file, fetched with the lesson's text.
+    const asked: string[] = [];
+    await c.page.route(/\/assets\/lessonView-[^/]*\.js$/, (route) => {
+      asked.push(route.request().url());
+      return route.abort("connectionreset");
+    });
+    await c.open(lab!.url, "images");
+    const notice = c.page.locator('[data-testid="lesson-error"]');
+    await notice.waitFor({ state: "visible", timeout: 15_000 });
+    expect(asked).toHaveLength(1);
+    expect(((await notice.textContent()) ?? "").trim()).toMatch(/could not be reached/);
+    await expect(notice.locator("button").count()).resolves.toBe(1);
+    await c.waitForPrompt(60_000);
+    await c.page.unroute(/\/assets\/lessonView-[^/]*\.js$/);
+    // "Try again" reloads the page, and the lesson is there this time.
+    await notice.locator("button").click();
+    await c.waitForLesson("images");
+  });
 });
 
 /** Waits until the shell's tty has the size xterm shows, and returns it. */

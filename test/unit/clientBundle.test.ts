@@ -43,8 +43,25 @@ describe("the learner page's bundle", () => {
     expect(loaded).not.toMatch(/xterm-helper-textarea/);
   });
 
+  it("leaves the lesson's renderer (marked, DOMPurify) out of the scripts the terminal waits for", () => {
+    const lessonView = fs.readdirSync(assets).filter((f) => /^lessonView-.*\.js$/.test(f));
+    expect(lessonView).toHaveLength(1);
+    const view = read(lessonView[0]!);
+    expect(view).toMatch(/DOMPurify|sanitize/);
+    expect(view).toMatch(/Marked|marked/);
+    // Fetched with the lesson, not with the page: not preloaded, and loaded only by import().
+    expect(html).not.toContain(lessonView[0]);
+    const firstScripts = ["boot.js", "app.js"].flatMap((s) => [s, ...importsOf(read(s))]);
+    for (const name of new Set(firstScripts)) {
+      expect(read(name), name).not.toMatch(/DOMPurify/);
+      expect(importsOf(read(name)), name).not.toContain(lessonView[0]);
+    }
+    expect(read("app.js")).toContain(`import("./${lessonView[0]}")`);
+  });
+
   it("asks the browser to compile the learner page's scripts as they load", () => {
-    for (const name of ["boot.js", "app.js", ...importsOf(read("boot.js"))]) {
+    const lessonView = fs.readdirSync(assets).filter((f) => /^lessonView-.*\.js$/.test(f));
+    for (const name of ["boot.js", "app.js", ...importsOf(read("boot.js")), ...importsOf(read("app.js")), ...lessonView]) {
       expect(read(name).split("\n")[0], name).toBe(COMPILE_ALL_ON_LOAD);
     }
   });
