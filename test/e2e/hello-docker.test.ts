@@ -225,6 +225,23 @@ describe("hello-docker end to end, in a real browser", () => {
     expect(await settleSize(a)).toEqual(big);
   });
 
+  test("at every window size, the terminal's last row (the prompt) is inside its pane", async () => {
+    // Sizes where the fit addon once counted the host's padding as room for a row.
+    for (const [width, height] of [[700, 700], [900, 700], [1280, 800], [700, 600], [1100, 650]]) {
+      await a.page.setViewportSize({ width, height });
+      await settleSize(a);
+      const fit = await a.page.evaluate(() => {
+        const host = document.querySelector<HTMLElement>('[data-testid="terminal"]')!.getBoundingClientRect();
+        const rows = document.querySelectorAll<HTMLElement>(".xterm-rows > div");
+        const last = rows[rows.length - 1]!.getBoundingClientRect();
+        return { rows: rows.length, lastBottom: last.bottom, hostBottom: host.bottom };
+      });
+      expect(fit.lastBottom, `${width}x${height}: ${JSON.stringify(fit)}`).toBeLessThanOrEqual(fit.hostBottom + 0.5);
+    }
+    await a.page.setViewportSize({ width: 1280, height: 800 });
+    await settleSize(a);
+  });
+
   test("a reload brings back the same shell, its output, the same box and its images", async () => {
     const learner = await a.learnerId();
     const before = lab!.sandbox.boxOf(learner)!;
