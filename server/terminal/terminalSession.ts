@@ -91,9 +91,11 @@ export class TerminalSession {
 
   write(data: string): void {
     if (this.disposed) return;
-    // The pages still say the shell ended: a new one, and they hear it is back.
-    if (!this.proc) this.reopen();
-    this.proc!.write(data);
+    // The pages say the shell ended and a key starts a new one. That key asked for the
+    // shell and is not typed into it: a Ctrl-C would reach bash while it reads its
+    // profile and leave it half set up (no prompt of ours, no aliases), for good.
+    if (!this.proc) return this.reopen();
+    this.proc.write(data);
   }
 
   /** Ends the shell, and what runs in it, and opens a new one; the pages hear that it is back. */

@@ -88,9 +88,20 @@ describe("a shell that the learner exits comes back", () => {
     expect(lab.sandbox.boxOf(await p.learnerId())?.id).toBe(poolBox.id);
   });
 
-  test("in a fresh box (no warm pool)", async () => {
+  test("in a fresh box (no warm pool); Ctrl-C instead of Enter gives a shell as set up as the first", async () => {
     const p = await learner(coldLab!.url);
     await exitAndComeBack(p, coldLab!);
+
+    // The key that asks for the new shell is not typed into it: a Ctrl-C reaching bash
+    // while it reads its profile left a bare "bash-5.2#" with none of the box's set-up.
+    await p.type("exit");
+    await p.waitForBoxStatus("Press Enter");
+    await p.focusTerminal();
+    await p.page.keyboard.press("Control+C");
+    await p.waitForPrompt(30_000);
+    await p.waitForBoxStatus("A new shell is open");
+    const after = await p.run("echo \"$PS1\" | grep -c learner@shiplab");
+    expect(after.output.trim()).toBe("1");
   });
 
   test("a program that ignores Ctrl-C does not hold the terminal: New shell opens another in the same box", async () => {
