@@ -66,7 +66,7 @@ export async function loadLesson(id: string, lang: Lang): Promise<LessonLoad> {
   const result = await fetchLesson(id, lang);
   if (!result.ok) return result;
   const loaded = await view;
-  return loaded ? { ...result, view: loaded } : { ok: false, message: t("lesson.networkError") };
+  return loaded ? { ...result, view: loaded } : { ok: false, message: t("lesson.viewFailed") };
 }
 
 /** The server's `{ error }` sentence, or a generic one naming the HTTP status. */
