@@ -8,8 +8,8 @@ import type { ProgressStore } from "../store/progressStore.ts";
 import { errorHandler, HttpError, notFound } from "./httpError.ts";
 import { lessonRoutes } from "./lessonRoutes.ts";
 import type { TeacherAccounts } from "../teach/teacherAccounts.ts";
+import { assetRoutes } from "./assets.ts";
 import { classRoutes, type ClassRouteDeps } from "./classRoutes.ts";
-import { precompressed } from "./precompressed.ts";
 import { requireTeacher, teachRoutes } from "./teachRoutes.ts";
 
 /** The class routes' needs (classes, sessions, the teacher's actions on boxes and exercises), and the rest of the page's. */
@@ -27,6 +27,13 @@ const queryOf = (url: string): string => (url.includes("?") ? url.slice(url.inde
 export function createApp(d: AppDeps): express.Express {
   const app = express();
   app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    next();
+  });
+  // Before the learner's cookie: the page's files are the same for everyone, and one that a
+  // cache may keep for a year must never carry a Set-Cookie.
+  app.use("/assets", assetRoutes(path.join(d.clientDir, "assets")));
   app.use((req, res, next) => {
     let learnerId = d.sessions.fromCookieHeader(req.headers.cookie);
     if (!learnerId) {
@@ -34,7 +41,6 @@ export function createApp(d: AppDeps): express.Express {
       res.setHeader("Set-Cookie", d.sessions.setCookieHeader(learnerId));
     }
     res.locals.learnerId = learnerId;
-    res.setHeader("X-Content-Type-Options", "nosniff");
     next();
   });
   app.get("/healthz", (_req, res) => {
@@ -43,8 +49,6 @@ export function createApp(d: AppDeps): express.Express {
   app.use(lessonRoutes(d.lessons, d.store));
   app.use(teachRoutes(d.teachers, d.teacherSessions));
   app.use(classRoutes(d));
-  app.use("/assets", precompressed(path.join(d.clientDir, "assets")));
-  app.use("/assets", express.static(path.join(d.clientDir, "assets"), { fallthrough: false, index: false }));
   const servePage = (name: "index.html" | "teach.html") => (_req: express.Request, res: express.Response) => {
     const file = path.join(d.clientDir, name);
     if (!fs.existsSync(file)) throw new HttpError(503, "The page has not been built: run `npm start`, which builds it.");

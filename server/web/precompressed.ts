@@ -11,7 +11,8 @@ const ENCODINGS = [
   { name: "gzip", suffix: ".gz" },
 ] as const;
 
-export function precompressed(dir: string): RequestHandler {
+/** `cacheControl` says how long a browser may keep a file, by its (uncompressed) name. */
+export function precompressed(dir: string, cacheControl: (file: string) => string): RequestHandler {
   const root = path.resolve(dir);
   return (req, res, next) => {
     if (req.method !== "GET" && req.method !== "HEAD") return next();
@@ -25,7 +26,8 @@ export function precompressed(dir: string): RequestHandler {
       if (!new RegExp(`\\b${enc.name}\\b`).test(accepted) || !fs.existsSync(file + enc.suffix)) continue;
       res.setHeader("Content-Encoding", enc.name);
       res.setHeader("Content-Type", type);
-      return res.sendFile(file + enc.suffix);
+      res.setHeader("Cache-Control", cacheControl(file));
+      return res.sendFile(file + enc.suffix, { cacheControl: false });
     }
     next();
   };

@@ -178,6 +178,13 @@ describe("createApp", () => {
     const ok = await fetch(`${base}/assets/app.js`);
     expect(ok.status).toBe(200);
     expect(await ok.text()).toContain("shiplab");
+    // The same for everyone, and cacheable: never a learner's cookie on it (asked without one).
+    expect(ok.headers.get("set-cookie")).toBeNull();
+    expect(ok.headers.get("x-content-type-options")).toBe("nosniff");
+    const page = await fetch(`${base}/lessons/images`);
+    expect(page.headers.get("set-cookie")).toMatch(/shiplab/i);
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    await page.arrayBuffer();
     const missing = await fetch(`${base}/assets/missing.js`);
     expect(missing.status).toBe(404);
     await missing.arrayBuffer();

@@ -1,5 +1,6 @@
 // The page's assets go out brotli- or gzip-compressed when the browser accepts it (copies
 // made at build time), plain otherwise; nothing outside the assets folder is ever served.
+// A file named by its content is kept by the browser for good; the others are asked again.
 import fs from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -8,7 +9,7 @@ import path from "node:path";
 import zlib from "node:zlib";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { precompressed } from "../../server/web/precompressed.ts";
+import { assetRoutes } from "../../server/web/assets.ts";
 
 const JS = "console.log('shiplab page');\n".repeat(50);
 let dir: string;
@@ -21,11 +22,12 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(dir, "assets", "app.js"), JS);
   fs.writeFileSync(path.join(dir, "assets", "app.js.br"), zlib.brotliCompressSync(JS));
   fs.writeFileSync(path.join(dir, "assets", "app.js.gz"), zlib.gzipSync(JS));
+  fs.writeFileSync(path.join(dir, "assets", "chunk-AB12CD34.js"), JS);
+  fs.writeFileSync(path.join(dir, "assets", "chunk-AB12CD34.js.br"), zlib.brotliCompressSync(JS));
   fs.writeFileSync(path.join(dir, "secret.js"), "not an asset");
   fs.writeFileSync(path.join(dir, "secret.js.br"), zlib.brotliCompressSync("not an asset"));
   const app = express();
-  app.use("/assets", precompressed(path.join(dir, "assets")));
-  app.use("/assets", express.static(path.join(dir, "assets"), { fallthrough: false, index: false }));
+  app.use("/assets", assetRoutes(path.join(dir, "assets")));
   server = http.createServer(app);
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -48,6 +50,25 @@ function get(p: string, acceptEncoding?: string): Promise<{ status: number; head
       .on("error", reject);
   });
 }
+
+describe("how long a browser keeps an asset", () => {
+  it("keeps a file named by its content (esbuild's [name]-[hash]) for a year, compressed or not", async () => {
+    for (const enc of ["br", undefined]) {
+      const r = await get("/assets/chunk-AB12CD34.js", enc);
+      expect(r.status).toBe(200);
+      expect(r.headers["content-encoding"]).toBe(enc);
+      expect(r.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    }
+  });
+
+  it("asks again for the files the page names (app.js): a 304 when they did not change", async () => {
+    for (const enc of ["br", undefined]) {
+      const r = await get("/assets/app.js", enc);
+      expect(r.headers["cache-control"]).toBe("public, max-age=0");
+      expect(r.headers.etag).toBeTruthy();
+    }
+  });
+});
 
 describe("precompressed assets", () => {
   it("sends the brotli copy to a browser that accepts br, typed as JavaScript", async () => {
