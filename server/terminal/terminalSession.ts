@@ -4,6 +4,9 @@
 import { OutputBuffer } from "./outputBuffer.ts";
 import type { ShellProcess, ShellStarter } from "./shellProcess.ts";
 
+/** A key, not text: control characters only, or one escape sequence (an arrow, a function key). */
+const LONE_KEY = /^(?:[\x00-\x1f\x7f]+|\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.))$/;
+
 export interface TerminalPeer {
   output(data: string): void;
   shellExited(code: number): void;
@@ -91,11 +94,15 @@ export class TerminalSession {
 
   write(data: string): void {
     if (this.disposed) return;
-    // The pages say the shell ended and a key starts a new one. That key asked for the
-    // shell and is not typed into it: a Ctrl-C would reach bash while it reads its
-    // profile and leave it half set up (no prompt of ours, no aliases), for good.
-    if (!this.proc) return this.reopen();
-    this.proc.write(data);
+    if (!this.proc) {
+      // The pages say the shell ended and a key starts a new one. A lone key (Enter, Ctrl-C)
+      // only asked for the shell and is not typed into it: a Ctrl-C would reach bash while
+      // it reads its profile and leave it half set up (no prompt of ours), for good. Text
+      // (a Run button's command, a paste) is typed: the learner meant it for the shell.
+      this.reopen();
+      if (LONE_KEY.test(data)) return;
+    }
+    this.proc!.write(data);
   }
 
   /** Ends the shell, and what runs in it, and opens a new one; the pages hear that it is back. */

@@ -399,9 +399,9 @@ async function stopLoop(l: SocketLearner): Promise<number> {
 
 /** The page's own marks (client/main.ts, client/terminal.ts), in the order a load passes them. */
 const PAGE_MARKS = ["boot", "script", "terminal-open", "connected", "first-output"] as const;
+type PageMark = (typeof PAGE_MARKS)[number];
 /** What the page's timing script logs when the prompt is on screen, followed by the ms. */
 const PROMPT_SEEN = "shiplab-bench:prompt ";
-type PageMark = (typeof PAGE_MARKS)[number];
 
 async function pageLoad(browser: Browser, url: string): Promise<{ promptMs: number; bytes: Record<string, number>; marks: Partial<Record<PageMark, number>> }> {
   const context = await newLearnerContext(browser);

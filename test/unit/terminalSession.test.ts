@@ -47,6 +47,20 @@ describe("TerminalSession, when the shell ends", () => {
     session.dispose();
   });
 
+  it("after exit, a lone key only starts the new shell; text (a Run button, a paste) is typed into it", () => {
+    const { shells, start } = fakeShells();
+    const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
+    session.attach(peer().p);
+    const typedAfterExit = (data: string) => {
+      shells.at(-1)!.handlers.exit(0);
+      session.write(data);
+      return shells.at(-1)!.typed;
+    };
+    for (const key of ["\r", "\x03", "\x04", "\x1b", "\x1b[A", "\x1bOP"]) expect(typedAfterExit(key), JSON.stringify(key)).toEqual([]);
+    for (const text of ["docker ps\r", "a", "\x1b[200~ls -l\x1b[201~"]) expect(typedAfterExit(text), JSON.stringify(text)).toEqual([text]);
+    session.dispose();
+  });
+
   it("restart ends the shell that holds the terminal and opens a new one; the old one's end is not reported", () => {
     const { shells, start } = fakeShells();
     const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
