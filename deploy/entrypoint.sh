@@ -31,7 +31,9 @@ if [ "${legacy:-0}" -gt "${nft:-0}" ]; then
 fi
 
 cd /opt/shiplab
-# At most two malloc arenas, as `npm start` runs the server (bin/serverEnv.mjs says why).
+# malloc as `npm start` runs the server: at most two arenas, and big blocks always mapped
+# on their own (bin/serverEnv.mjs says why).
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
+export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
 # The server compiled to JavaScript (npm run image builds dist/server): no tsx at run time.
 exec node dist/server/cli.mjs "$@"
