@@ -1,7 +1,7 @@
 // Progress per learner and exercise. The port, and its SQLite implementation on the state
 // database (stateDb.ts), so progress survives reloads, lost boxes and server restarts.
 import type Database from "better-sqlite3";
-import { openStateDb } from "./stateDb.ts";
+import { openStateDb, statementCache } from "./stateDb.ts";
 import type { Localized } from "../checks/types.ts";
 import type { ExerciseStatus } from "../protocol.ts";
 
@@ -72,6 +72,7 @@ const toRecord = (r: RecordRow): ExerciseRecord => ({
 
 export class SqliteProgressStore implements ProgressStore {
   private db: Database.Database | undefined;
+  private readonly statements: (sql: string) => Database.Statement;
 
   /** On a database opened by openStateDb; `ownsDb`: dispose() closes it. */
   constructor(
@@ -79,6 +80,7 @@ export class SqliteProgressStore implements ProgressStore {
     private readonly ownsDb = false,
   ) {
     this.db = db;
+    this.statements = statementCache(db);
   }
 
   /** A store with a database file of its own (tests, tools). */
@@ -91,14 +93,20 @@ export class SqliteProgressStore implements ProgressStore {
     return this.db;
   }
 
+  /** The statement for `sql`, compiled once (stateDb.ts, statementCache). */
+  private prepare(sql: string): Database.Statement {
+    this.open;
+    return this.statements(sql);
+  }
+
   forLearner(learnerId: string): Map<string, ExerciseRecord> {
-    const rows = this.open.prepare(`${SELECT_RECORD} WHERE learner = ?`).all(learnerId) as RecordRow[];
+    const rows = this.prepare(`${SELECT_RECORD} WHERE learner = ?`).all(learnerId) as RecordRow[];
     return new Map(rows.map((r) => [r.exercise, toRecord(r)]));
   }
 
   /** One exercise's record: what `record` stored, read back without the learner's others. */
   private one(learnerId: string, exerciseId: string): ExerciseRecord | undefined {
-    const row = this.open.prepare(`${SELECT_RECORD} WHERE learner = ? AND exercise = ?`).get(learnerId, exerciseId) as RecordRow | undefined;
+    const row = this.prepare(`${SELECT_RECORD} WHERE learner = ? AND exercise = ?`).get(learnerId, exerciseId) as RecordRow | undefined;
     return row && toRecord(row);
   }
 
@@ -107,7 +115,7 @@ export class SqliteProgressStore implements ProgressStore {
     return writing(() => db.transaction(() => {
       const prev = this.one(learnerId, rec.exerciseId);
       if (prev?.status === "passed" && rec.status !== "passed") return prev;
-      db.prepare(
+      this.prepare(
         `INSERT INTO progress (learner, exercise, status, message, updated_at, attempts) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (learner, exercise) DO UPDATE SET status = excluded.status, message = excluded.message,
            updated_at = excluded.updated_at, attempts = attempts + excluded.attempts`,
@@ -117,32 +125,28 @@ export class SqliteProgressStore implements ProgressStore {
   }
 
   answers(learnerId: string): Map<string, unknown> {
-    const rows = this.open.prepare("SELECT exercise, answer FROM answers WHERE learner = ?").all(learnerId) as { exercise: string; answer: string }[];
+    const rows = this.prepare("SELECT exercise, answer FROM answers WHERE learner = ?").all(learnerId) as { exercise: string; answer: string }[];
     return new Map(rows.map((r) => [r.exercise, JSON.parse(r.answer)]));
   }
 
   saveAnswer(learnerId: string, exerciseId: string, answer: unknown): void {
-    const db = this.open;
     writing(() =>
-      db
-        .prepare(
-          `INSERT INTO answers (learner, exercise, answer, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (learner, exercise) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at`,
-        )
-        .run(learnerId, exerciseId, JSON.stringify(answer), Date.now()),
+      this.prepare(
+        `INSERT INTO answers (learner, exercise, answer, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (learner, exercise) DO UPDATE SET answer = excluded.answer, updated_at = excluded.updated_at`,
+      ).run(learnerId, exerciseId, JSON.stringify(answer), Date.now()),
     );
   }
 
   openLesson(learnerId: string, lessonId: string, at: number): number {
-    const db = this.open;
     return writing(() => {
-      db.prepare("INSERT INTO lesson_opens (learner, lesson, opened_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(learnerId, lessonId, at);
-      return (db.prepare("SELECT opened_at FROM lesson_opens WHERE learner = ? AND lesson = ?").get(learnerId, lessonId) as { opened_at: number }).opened_at;
+      this.prepare("INSERT INTO lesson_opens (learner, lesson, opened_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").run(learnerId, lessonId, at);
+      return (this.prepare("SELECT opened_at FROM lesson_opens WHERE learner = ? AND lesson = ?").get(learnerId, lessonId) as { opened_at: number }).opened_at;
     });
   }
 
   lessonsOpened(learnerId: string): Map<string, number> {
-    const rows = this.open.prepare("SELECT lesson, opened_at FROM lesson_opens WHERE learner = ?").all(learnerId) as { lesson: string; opened_at: number }[];
+    const rows = this.prepare("SELECT lesson, opened_at FROM lesson_opens WHERE learner = ?").all(learnerId) as { lesson: string; opened_at: number }[];
     return new Map(rows.map((r) => [r.lesson, r.opened_at]));
   }
 
@@ -150,9 +154,9 @@ export class SqliteProgressStore implements ProgressStore {
     const db = this.open;
     writing(() =>
       db.transaction(() => {
-        db.prepare("DELETE FROM progress WHERE learner = ? AND exercise = ?").run(learnerId, exerciseId);
-        db.prepare("DELETE FROM answers WHERE learner = ? AND exercise = ?").run(learnerId, exerciseId);
-        db.prepare(
+        this.prepare("DELETE FROM progress WHERE learner = ? AND exercise = ?").run(learnerId, exerciseId);
+        this.prepare("DELETE FROM answers WHERE learner = ? AND exercise = ?").run(learnerId, exerciseId);
+        this.prepare(
           "INSERT INTO exercise_resets (learner, exercise, reset_at) VALUES (?, ?, ?) ON CONFLICT (learner, exercise) DO UPDATE SET reset_at = excluded.reset_at",
         ).run(learnerId, exerciseId, at);
       })(),
@@ -160,7 +164,7 @@ export class SqliteProgressStore implements ProgressStore {
   }
 
   resets(learnerId: string): Map<string, number> {
-    const rows = this.open.prepare("SELECT exercise, reset_at FROM exercise_resets WHERE learner = ?").all(learnerId) as { exercise: string; reset_at: number }[];
+    const rows = this.prepare("SELECT exercise, reset_at FROM exercise_resets WHERE learner = ?").all(learnerId) as { exercise: string; reset_at: number }[];
     return new Map(rows.map((r) => [r.exercise, r.reset_at]));
   }
 

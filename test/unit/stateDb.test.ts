@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, expect, it } from "vitest";
-import { MIGRATIONS, migrate, openStateDb } from "../../server/store/stateDb.ts";
+import { MIGRATIONS, migrate, openStateDb, statementCache } from "../../server/store/stateDb.ts";
 
 let dir: string;
 let file: string;
@@ -53,4 +53,21 @@ it("refuses a file from a newer Shiplab, saying so", () => {
   db.pragma(`user_version = ${MIGRATIONS.length + 1}`);
   db.close();
   expect(() => openStateDb(file)).toThrow(/newer than this Shiplab knows/);
+});
+
+it("compiles each statement once: the same SQL gives the same statement, which runs again with new values", () => {
+  const db = openStateDb(file);
+  const prepare = statementCache(db);
+  const insert = prepare("INSERT INTO lesson_opens (learner, lesson, opened_at) VALUES (?, ?, ?)");
+  expect(prepare("INSERT INTO lesson_opens (learner, lesson, opened_at) VALUES (?, ?, ?)")).toBe(insert);
+  insert.run("a", "images", 1);
+  prepare("INSERT INTO lesson_opens (learner, lesson, opened_at) VALUES (?, ?, ?)").run("b", "images", 2);
+  const select = prepare("SELECT learner FROM lesson_opens ORDER BY opened_at");
+  expect(select).not.toBe(insert);
+  expect(select.all()).toEqual([{ learner: "a" }, { learner: "b" }]);
+  // A cache is one database's: another database's statements are its own.
+  const other = openStateDb(path.join(dir, "other.sqlite"));
+  expect(statementCache(other)("SELECT learner FROM lesson_opens ORDER BY opened_at").all()).toEqual([]);
+  other.close();
+  db.close();
 });
