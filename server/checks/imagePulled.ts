@@ -25,8 +25,12 @@ export const imagePulled: CheckKind<Params> = {
   async run({ docker, since }, p) {
     const wantTag = (t: string) => (p.tag.startsWith("!") ? t !== p.tag.slice(1) : t === p.tag);
     const shown = p.tag.startsWith("!") ? `${p.repository}:<a tag other than ${p.tag.slice(1)}>` : `${p.repository}:${p.tag}`;
+    // The images and the daemon's history, asked for at once: on a busy machine (a class
+    // pulling together) each answer can take a box daemon hundreds of milliseconds, and this
+    // check runs on image events only, so the history is seldom asked for in vain.
+    const [images, events] = await Promise.all([docker.listImages(), pastEvents(docker, { type: ["image"] }, since)]);
     // Every local tag of the repository that the exercise accepts, with its image.
-    const candidates = (await docker.listImages()).flatMap((image) =>
+    const candidates = images.flatMap((image) =>
       (image.RepoTags ?? [])
         .filter((rt) => rt.slice(0, rt.lastIndexOf(":")) === p.repository && wantTag(rt.slice(rt.lastIndexOf(":") + 1)))
         .map((ref) => ({ ref, image })),
@@ -43,7 +47,6 @@ export const imagePulled: CheckKind<Params> = {
     // repository's digest and no `docker tag` made that name after its last pull.
     // In Shiplab only a pull since the lesson was opened counts (not one from before, nor the
     // lesson's own set-up, which pulls by digest and so never makes a tag).
-    const events = await pastEvents(docker, { type: ["image"] }, since);
     const names = digestNames(p.repository);
     const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
     let pulledBefore: string | undefined;
