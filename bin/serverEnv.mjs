@@ -13,9 +13,9 @@
  *
  * MALLOC_MMAP_THRESHOLD_=131072: glibc's own starting value, held there. Left alone, glibc
  * raises it to the size of each mapped block that is freed, and the first teacher's login
- * frees one of 32 MiB (scrypt, server/teach/passwords.ts; seen with heaptrack). From then on every block up
- * to 32 MiB comes from the heap, which cannot shrink past the small blocks that come to
- * live above the freed ones. A class's boxes arriving (engine calls, readiness pings, every
+ * frees one of 32 MiB (scrypt, server/teach/passwords.ts; seen with heaptrack). From then
+ * on every block up to 32 MiB comes from the heap, which cannot shrink past the small
+ * blocks that come to live above the freed ones. A class's boxes arriving (engine calls, readiness pings, every
  * learner's first checks) grew the server's malloc heap from 5.8 to 9.2–9.6 MiB for good;
  * held, it ended at 6.5–9.9 MiB (three runs), and the server's RSS with 31 terminals open
  * was 73–74 MiB in two of them instead of 76–78 (the bench's steps, test/bench/issue10.ts).

@@ -25,26 +25,44 @@ export async function buildCacheRecords(docker: Docker): Promise<BuildCacheRecor
 
 /** How long after a build's tag event its cache records may still be settling. */
 const SETTLE_MS = 3000;
+/**
+ * How long to wait, at most, for BuildKit to record the first use of a step result it made
+ * just now (LastUsedAt still null). Measured on a busy 2-core machine: 3.5 s after the
+ * build's tag event, later than SETTLE_MS.
+ */
+const FIRST_USE_MS = 10_000;
+/** A result made this long ago that still shows no use never will (its build failed). */
+const MADE_JUST_NOW_MS = 60_000;
+
+const awaitingFirstUse = (records: BuildCacheRecord[], now: number) =>
+  records.some((r) => r.LastUsedAt === null && now - Date.parse(r.CreatedAt) < MADE_JUST_NOW_MS);
 
 /**
  * The build cache, read again for a few seconds while `ok` does not hold yet and an image
  * was tagged just now: a build's "tag" event (which runs the checks) comes before BuildKit
  * has written the build's use of its cache records, so a check run at once would not see it.
+ * While a result made just now shows no use yet, the wait is longer (FIRST_USE_MS): on a
+ * busy machine that use is written seconds after the tag. A build that never made such a
+ * result (a single-stage build for a multi-stage exercise) is not kept waiting for it.
  */
 export async function settledBuildCache(
   docker: Docker,
   ok: (records: BuildCacheRecord[]) => boolean,
   lastTagMs: () => Promise<number>,
+  pollMs = 250,
 ): Promise<BuildCacheRecord[]> {
+  const started = Date.now();
   let records = await buildCacheRecords(docker);
   if (ok(records)) return records;
-  const deadline = (await lastTagMs()) + SETTLE_MS;
-  while (Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 250));
+  const afterTag = (await lastTagMs()) + SETTLE_MS;
+  for (;;) {
+    const now = Date.now();
+    const until = Math.max(afterTag, awaitingFirstUse(records, now) ? started + FIRST_USE_MS : 0);
+    if (now >= until) return records;
+    await new Promise((r) => setTimeout(r, pollMs));
     records = await buildCacheRecords(docker);
     if (ok(records)) return records;
   }
-  return records;
 }
 
 /** When the box's daemon last tagged an image (a build ends with one), or 0. */
