@@ -22,7 +22,7 @@ export class SqliteTeacherStore implements TeacherStore {
   /** Statements compiled once (stateDb.ts, statementCache). */
   private readonly prepare: (sql: string) => Database.Statement;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(db: Database.Database) {
     this.prepare = statementCache(db);
   }
 
