@@ -4,7 +4,7 @@
 // doing, not the learner's, and the daemon's events do not say so.
 import Docker from "dockerode";
 import { EventStream } from "../docker/eventStream.ts";
-import { EventLog, keepEventsOf, type DaemonEvent } from "./daemonEvents.ts";
+import { daemonHistory, EventLog, keepEventsOf, type DaemonEvent } from "./daemonEvents.ts";
 import type { EventType } from "./types.ts";
 
 const WATCHED: EventType[] = ["image", "container", "network", "volume"];
@@ -17,7 +17,7 @@ export class BoxWatcher {
   /** Ids of containers created with --rm since watching began. */
   readonly autoRemoved = new Set<string>();
   /** What this watcher saw, for checks that read history beyond the daemon's last 256 events. */
-  private readonly log = new EventLog();
+  private readonly log = new EventLog(WATCHED);
 
   constructor(socketPath: string, onEvent: (type: EventType, action: string) => void) {
     this.docker = new Docker({ socketPath, timeout: 10_000 });
@@ -35,6 +35,8 @@ export class BoxWatcher {
         }
         onEvent(ev.Type as EventType, ev.Action ?? "");
       },
+      onConnected: () => void this.backfill(this.log.connected()),
+      onDisconnected: () => this.log.disconnected(),
       onResync: () => {
         for (const t of WATCHED) onEvent(t, "resync");
       },
@@ -52,11 +54,21 @@ export class BoxWatcher {
     if (this.autoRemoved.size > MAX_AUTO_REMOVED) this.autoRemoved.delete(this.autoRemoved.values().next().value!);
   }
 
+  /**
+   * Reads in what the daemon still remembers from before the stream was up (the lesson was
+   * opened before the box's stream began): from then on the log alone answers history.
+   */
+  private async backfill(connection: number): Promise<void> {
+    const remembered = await daemonHistory(this.docker, { type: WATCHED }).catch(() => undefined);
+    if (remembered) this.log.backfill(connection, remembered);
+  }
+
   start(): void {
     this.events.start();
   }
 
   dispose(): void {
+    this.log.disconnected();
     this.events.dispose();
   }
 }

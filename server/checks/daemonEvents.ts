@@ -3,6 +3,9 @@
 // events (a health check every second uses that up in about a minute), so the events a
 // box watcher saw live are kept too (EventLog), and a read merges both: the watcher's
 // for what the daemon forgot, the daemon's for what happened before the watcher started.
+// Once the watcher's log holds all the daemon could tell (the daemon's memory was read in
+// when the stream came up, and the stream stayed up), it answers alone: no round trip to a
+// daemon that a busy class slows down.
 import type Docker from "dockerode";
 import type { Readable } from "node:stream";
 
@@ -16,6 +19,17 @@ export interface DaemonEvent {
 
 /** The daemon's remembered events matching `filters`, from `sinceMs` (ms since the epoch) on. */
 export async function pastEvents(docker: Docker, filters: Record<string, string[]>, sinceMs = 0): Promise<DaemonEvent[]> {
+  const recorded = recordedEvents(docker, filters, sinceMs);
+  if (recorded) return recorded;
+  const seen = new Map<string, DaemonEvent>();
+  for (const e of [...(await daemonHistory(docker, filters, sinceMs)), ...(logs.get(docker)?.matching(filters) ?? [])]) {
+    if (e.timeNano >= sinceMs * 1e6) seen.set(eventKey(e), e);
+  }
+  return [...seen.values()].sort((a, b) => a.timeNano - b.timeNano);
+}
+
+/** What the daemon itself still remembers (its last 256 events) matching `filters`, from `sinceMs` on. */
+export async function daemonHistory(docker: Docker, filters: Record<string, string[]>, sinceMs = 0): Promise<DaemonEvent[]> {
   // `until` = now, to the millisecond: a whole second ahead would make the daemon hold the
   // stream open until then, and every check that reads history would take that long.
   const until = (Date.now() / 1000).toFixed(3);
@@ -23,7 +37,7 @@ export async function pastEvents(docker: Docker, filters: Record<string, string[
   const stream = (await docker.getEvents({ since, until, filters } as object)) as unknown as Readable;
   let text = "";
   for await (const chunk of stream) text += (chunk as Buffer).toString();
-  const fromDaemon = text
+  return text
     .split("\n")
     .filter((l) => l.trim())
     .flatMap((l) => {
@@ -33,25 +47,82 @@ export async function pastEvents(docker: Docker, filters: Record<string, string[
         return [];
       }
     });
-  const seen = new Map<string, DaemonEvent>();
-  for (const e of [...fromDaemon, ...(logs.get(docker)?.matching(filters) ?? [])]) {
-    if (e.timeNano >= sinceMs * 1e6) seen.set(eventKey(e), e);
-  }
-  return [...seen.values()].sort((a, b) => a.timeNano - b.timeNano);
 }
 
+/**
+ * The events matching `filters` from `sinceMs` on, from the box watcher's log alone, when it
+ * holds all the daemon could tell; undefined when the daemon must be asked (no watcher, its
+ * stream is not up or not backfilled yet, or it does not follow the types asked for).
+ */
+export function recordedEvents(docker: Docker, filters: Record<string, string[]>, sinceMs = 0): DaemonEvent[] | undefined {
+  const log = logs.get(docker);
+  if (!log?.answers(filters.type)) return undefined;
+  return log
+    .matching(filters)
+    .filter((e) => e.timeNano >= sinceMs * 1e6)
+    .sort((a, b) => a.timeNano - b.timeNano);
+}
+
+const wellFormed = (e: DaemonEvent) => typeof e.timeNano === "number" && !!e.Type && !!e.Action;
 const eventKey = (e: DaemonEvent) => `${e.timeNano}/${e.Type}/${e.Action}/${e.Actor?.ID}`;
 
-/** A box's events as its watcher saw them live: the newest `max`, whatever the daemon forgot. */
+/**
+ * A box's events as its watcher saw them live, and what the daemon remembered when the
+ * watcher's stream came up: the newest `max`, whatever the daemon forgot since.
+ */
 export class EventLog {
   private readonly events: DaemonEvent[] = [];
+  /** Counts the stream's ups and downs, so that a late backfill of an old connection is ignored. */
+  private connection = 0;
+  /** Whether the daemon's memory was added in the current connection (and the stream is up). */
+  private whole = false;
 
-  constructor(private readonly max = 5000) {}
+  /** `types`: the event types the watcher's stream follows (its filter). */
+  constructor(
+    private readonly types: readonly string[],
+    private readonly max = 5000,
+  ) {}
+
+  /** The watcher's stream is up; returns the connection's number, for backfill. */
+  connected(): number {
+    this.whole = false;
+    return ++this.connection;
+  }
+
+  /** The stream went down: events may be missed until it is up again. */
+  disconnected(): void {
+    this.whole = false;
+    this.connection++;
+  }
+
+  /**
+   * What the daemon remembered, asked for once connection number `connection` was up (so
+   * nothing falls between the two). From then on, as long as the stream stays up, the log
+   * holds all that the daemon itself could still tell of the followed types, and more.
+   */
+  backfill(connection: number, remembered: DaemonEvent[]): void {
+    if (connection !== this.connection) return;
+    const byKey = new Map<string, DaemonEvent>();
+    for (const e of [...remembered, ...this.events]) if (wellFormed(e)) byKey.set(eventKey(e), e);
+    this.events.splice(0, this.events.length, ...[...byKey.values()].sort((a, b) => a.timeNano - b.timeNano));
+    this.trim();
+    this.whole = true;
+  }
 
   add(e: DaemonEvent): void {
-    if (typeof e.timeNano !== "number" || !e.Type || !e.Action) return;
+    if (!wellFormed(e)) return;
     this.events.push(e);
+    this.trim();
+  }
+
+  private trim(): void {
+    // The oldest go: the daemon keeps only its newest 256, so nothing it could tell is lost.
     if (this.events.length > this.max) this.events.splice(0, this.events.length - this.max);
+  }
+
+  /** Whether the log alone tells all the daemon could of these types (none given: never). */
+  answers(types: readonly string[] | undefined): boolean {
+    return this.whole && !!types?.length && types.every((t) => this.types.includes(t));
   }
 
   /** The kept events that the daemon's own filters would let through. */

@@ -1,6 +1,6 @@
 // An image came from a registry (docker pull), not from `docker tag` or `docker build`:
 // the daemon records a repo digest for a repository only when it pulled (or pushed) it.
-import { pastEvents } from "./daemonEvents.ts";
+import { pastEvents, recordedEvents } from "./daemonEvents.ts";
 import { stringParam } from "./imageMatch.ts";
 import { CheckParamError, msg, type CheckKind } from "./types.ts";
 
@@ -9,6 +9,8 @@ interface Params {
   /** An exact tag, or "!latest" for any tag but latest. */
   tag: string;
 }
+
+const pulledMessage = (ref: string) => ({ passed: true, message: msg(`${ref} was pulled from a registry.`, `${ref} 是从镜像仓库拉取的。`) });
 
 /** The name a RepoDigest carries for an official image pulled by its short name. */
 const digestNames = (repository: string) => [repository, `docker.io/library/${repository}`, `library/${repository}`];
@@ -25,10 +27,25 @@ export const imagePulled: CheckKind<Params> = {
   async run({ docker, since }, p) {
     const wantTag = (t: string) => (p.tag.startsWith("!") ? t !== p.tag.slice(1) : t === p.tag);
     const shown = p.tag.startsWith("!") ? `${p.repository}:<a tag other than ${p.tag.slice(1)}>` : `${p.repository}:${p.tag}`;
+    const names = digestNames(p.repository);
+    const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
+    const tagIn = (name: string) => names.map((n) => (name.startsWith(`${n}:`) ? name.slice(n.length + 1) : undefined)).find((t) => t !== undefined);
+    // When the box watcher holds the daemon's whole history, a pull event of a tag the
+    // exercise accepts, since it began to count and not named over by a `docker tag` since,
+    // settles it: the daemon logs a pull only once the image is in. No round trip then, to a
+    // daemon that a class pulling together slows to hundreds of milliseconds an answer.
+    const recorded = since === undefined ? undefined : recordedEvents(docker, { type: ["image"] }, since);
+    for (const pull of [...(recorded ?? [])].reverse().filter((e) => e.Action === "pull")) {
+      const tag = tagIn(pull.Actor.ID);
+      if (tag === undefined || !wantTag(tag)) continue;
+      const ref = `${p.repository}:${tag}`;
+      if (recorded!.some((e) => e.Action === "tag" && e.timeNano > pull.timeNano && sameRef(e.Actor.Attributes?.name, ref))) continue;
+      return pulledMessage(ref);
+    }
     // The images and the daemon's history, asked for at once: on a busy machine (a class
     // pulling together) each answer can take a box daemon hundreds of milliseconds, and this
     // check runs on image events only, so the history is seldom asked for in vain.
-    const [images, events] = await Promise.all([docker.listImages(), pastEvents(docker, { type: ["image"] }, since)]);
+    const [images, events] = await Promise.all([docker.listImages(), recorded ?? pastEvents(docker, { type: ["image"] }, since)]);
     // Every local tag of the repository that the exercise accepts, with its image.
     const candidates = images.flatMap((image) =>
       (image.RepoTags ?? [])
@@ -47,15 +64,13 @@ export const imagePulled: CheckKind<Params> = {
     // repository's digest and no `docker tag` made that name after its last pull.
     // In Shiplab only a pull since the lesson was opened counts (not one from before, nor the
     // lesson's own set-up, which pulls by digest and so never makes a tag).
-    const names = digestNames(p.repository);
-    const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
     let pulledBefore: string | undefined;
     for (const { ref, image } of candidates) {
       const hasDigest = (image.RepoDigests ?? []).some((d) => names.includes(d.slice(0, d.indexOf("@"))));
       const lastPull = Math.max(0, ...events.filter((e) => e.Action === "pull" && sameRef(e.Actor.ID, ref)).map((e) => e.timeNano));
       const lastTag = Math.max(0, ...events.filter((e) => e.Action === "tag" && sameRef(e.Actor.Attributes?.name, ref)).map((e) => e.timeNano));
       if (hasDigest && lastTag <= lastPull && (since === undefined || lastPull > 0)) {
-        return { passed: true, message: msg(`${ref} was pulled from a registry.`, `${ref} 是从镜像仓库拉取的。`) };
+        return pulledMessage(ref);
       }
       // Pulled, but before this exercise began to count (its lesson opened, or a reset).
       if (hasDigest && since !== undefined && lastPull === 0 && lastTag === 0) pulledBefore ??= ref;

@@ -17,6 +17,13 @@ export interface EventStreamOptions {
   onEvent: (ev: DockerEvent) => void;
   /** After a reconnect (not the first connect). */
   onResync?: () => void;
+  /**
+   * Each time the stream is set up. The daemon subscribes before it answers, so no event
+   * from now on is missed (until onDisconnected).
+   */
+  onConnected?: () => void;
+  /** Each time a set-up stream ends: events may be missed from now until onConnected. */
+  onDisconnected?: () => void;
   retryMs?: number;
 }
 
@@ -40,6 +47,7 @@ export class EventStream {
         const stream = s as unknown as Readable;
         if (this.disposed) return stream.destroy();
         this.stream = stream;
+        this.o.onConnected?.();
         if (this.connectedBefore) this.o.onResync?.();
         this.connectedBefore = true;
         let partial = "";
@@ -65,6 +73,7 @@ export class EventStream {
   }
 
   private scheduleRetry(): void {
+    if (this.stream) this.o.onDisconnected?.();
     this.stream = undefined;
     if (this.disposed || this.retry) return;
     this.retry = setTimeout(() => {

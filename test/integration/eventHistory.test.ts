@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import Docker from "dockerode";
 import { BoxWatcher } from "../../server/checks/boxWatcher.ts";
-import { pastEvents } from "../../server/checks/daemonEvents.ts";
+import { daemonHistory, pastEvents, recordedEvents, type DaemonEvent } from "../../server/checks/daemonEvents.ts";
 import type { Config } from "../../server/config.ts";
 import type { Shiplab } from "../../server/main.ts";
 import { acquireTestBox, expectResult, gradeExercise, runInBox, type TestBox } from "../support/checkCases.ts";
@@ -26,6 +26,28 @@ beforeAll(async () => {
 afterAll(async () => {
   watcher?.dispose();
   await stopTestLab(lab, config);
+});
+
+describe("the watcher's log answering alone", () => {
+  it("holds, once its stream is up, what the daemon remembers from before and what happened since", async () => {
+    const since = Date.now();
+    await runInBox(tb, "docker pull -q busybox >/dev/null\ndocker run --name before-watch busybox true\ndocker rm before-watch >/dev/null");
+    const late = new BoxWatcher(tb.box.socketPath, () => undefined);
+    try {
+      late.start();
+      const filters = { type: ["container", "image"] };
+      await until(async () => recordedEvents(late.docker, filters, since), 10_000, "the late watcher's log to answer");
+      await runInBox(tb, "docker run --name after-watch busybox true\ndocker rm after-watch >/dev/null");
+      const keys = (es: DaemonEvent[]) => es.map((e) => `${e.timeNano} ${e.Action} ${e.Actor.Attributes?.name ?? e.Actor.ID}`);
+      const fromDaemon = keys(await daemonHistory(new Docker({ socketPath: tb.box.socketPath }), filters, since));
+      expect(fromDaemon.some((k) => k.endsWith("destroy before-watch"))).toBe(true);
+      await until(async () => keys(recordedEvents(late.docker, filters, since)!).length >= fromDaemon.length || undefined, 10_000, "the live events to arrive");
+      expect(keys(recordedEvents(late.docker, filters, since)!)).toEqual(fromDaemon);
+    } finally {
+      late.dispose();
+    }
+    expect(recordedEvents(late.docker, { type: ["container"] }, since), "a disposed watcher's log no longer answers").toBeUndefined();
+  }, 120_000);
 });
 
 describe("history beyond the daemon's memory", () => {
