@@ -64,7 +64,13 @@ interface Tracked {
   idleSince: number;
 }
 
-const READY_TIMEOUT_MS = 30_000;
+/**
+ * How long a box's daemon may take to answer. It takes under a second on a quiet machine,
+ * but a learner arriving while a class of 30 each runs three containers waited 45 s and
+ * more on 2 cores (issue 10's bench): a wait is better than an error, whose reload starts
+ * it all over. A box that dies meanwhile is reported at once (isRunning below).
+ */
+const READY_TIMEOUT_MS = 90_000;
 /** At most this many boxes prepared ahead for a class (each holds memory until used). */
 export const MAX_PREPARED = 60;
 /** Written into the box's /shiplab once the host has confined it (box-init waits for it). */
@@ -592,7 +598,7 @@ export class DockerSandbox implements SandboxManager {
   private async waitForDaemon(box: Box): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!(await daemonAnswers(box.socketPath))) {
-      if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${this.nameOf(box)} did not start within 30 s`);
+      if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${this.nameOf(box)} did not start within ${READY_TIMEOUT_MS / 1000} s`);
       if (!(await this.isRunning(box))) throw new Error(`box ${this.nameOf(box)} stopped while starting`);
       await new Promise((r) => setTimeout(r, 50));
     }

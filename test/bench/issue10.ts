@@ -383,6 +383,13 @@ async function typedEchoes(l: SocketLearner, n: number, gapMs = 60): Promise<num
   return times;
 }
 
+/** Whether the terminal's output ends with the prompt (a command finished) within `timeoutMs`. */
+async function promptBack(l: SocketLearner, timeoutMs: number): Promise<boolean> {
+  const tail = () => l.received.filter((e) => e.event === "term:output").slice(-3).map((e) => String(e.payload)).join("");
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(500)) if (/# $/.test(tail())) return true;
+  return false;
+}
+
 /** Ctrl-C until the terminal's output ends with the prompt; how many it took (0: never). */
 async function stopLoop(l: SocketLearner): Promise<number> {
   const tail = () => l.received.filter((e) => e.event === "term:output").slice(-3).map((e) => String(e.payload)).join("");
@@ -585,6 +592,11 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
         }),
       );
       out.gradeLoaded = results.filter(Number.isFinite);
+      // Each learner's three `docker run`s go on after their pull has passed: 90 containers
+      // starting on 2 cores for a minute or more, which starved the capacity count's new
+      // boxes (their daemons took over 30 s). That count is of idle learners: wait for them.
+      const unfinished = (await Promise.all(cls.map((c) => promptBack(c.l, 300_000)))).filter((back) => !back).length;
+      if (unfinished) say(`${kind} r${round}: ${unfinished} learners' commands still run after 5 min; going on`);
       await sleep(5000);
     }
 
