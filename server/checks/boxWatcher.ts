@@ -8,6 +8,8 @@ import { daemonHistory, EventLog, keepEventsOf, type DaemonEvent } from "./daemo
 import type { EventType } from "./types.ts";
 
 const WATCHED: EventType[] = ["image", "container", "network", "volume"];
+/** How far past the stream's start the read-in of the daemon's memory goes (see backfill). */
+const READ_IN_PAST_MS = 2000;
 /** Enough for a lesson's worth of --rm runs; the oldest are forgotten first. */
 const MAX_AUTO_REMOVED = 2000;
 
@@ -18,6 +20,8 @@ export class BoxWatcher {
   readonly autoRemoved = new Set<string>();
   /** What this watcher saw, for checks that read history beyond the daemon's last 256 events. */
   private readonly log = new EventLog(WATCHED);
+  private disposed = false;
+  private backfillRetry: NodeJS.Timeout | undefined;
 
   constructor(socketPath: string, onEvent: (type: EventType, action: string) => void) {
     this.docker = new Docker({ socketPath, timeout: 10_000 });
@@ -35,7 +39,7 @@ export class BoxWatcher {
         }
         onEvent(ev.Type as EventType, ev.Action ?? "");
       },
-      onConnected: () => void this.backfill(this.log.connected()),
+      onConnected: () => this.backfill(this.log.connected()),
       onDisconnected: () => this.log.disconnected(),
       onResync: () => {
         for (const t of WATCHED) onEvent(t, "resync");
@@ -57,10 +61,22 @@ export class BoxWatcher {
   /**
    * Reads in what the daemon still remembers from before the stream was up (the lesson was
    * opened before the box's stream began): from then on the log alone answers history.
+   * The daemon answers a stream before it subscribes it, so an event can fall between the
+   * two: the read-in goes on to READ_IN_PAST_MS past now, and so covers that moment (the
+   * live copies of what it brings twice count once). Tried again while it fails (a daemon
+   * slow under load) and the stream stays the same.
    */
-  private async backfill(connection: number): Promise<void> {
-    const remembered = await daemonHistory(this.docker, { type: WATCHED }).catch(() => undefined);
-    if (remembered) this.log.backfill(connection, remembered);
+  private backfill(connection: number, attempt = 1): void {
+    daemonHistory(this.docker, { type: WATCHED }, 0, Date.now() + READ_IN_PAST_MS).then(
+      (remembered) => this.log.backfill(connection, remembered),
+      () => {
+        if (this.disposed || !this.log.current(connection)) return;
+        this.backfillRetry = setTimeout(() => {
+          this.backfillRetry = undefined;
+          this.backfill(connection, attempt + 1);
+        }, Math.min(10_000, 1000 * attempt));
+      },
+    );
   }
 
   start(): void {
@@ -68,6 +84,8 @@ export class BoxWatcher {
   }
 
   dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.backfillRetry);
     this.log.disconnected();
     this.events.dispose();
   }

@@ -22,17 +22,22 @@ export async function pastEvents(docker: Docker, filters: Record<string, string[
   const recorded = recordedEvents(docker, filters, sinceMs);
   if (recorded) return recorded;
   const seen = new Map<string, DaemonEvent>();
-  for (const e of [...(await daemonHistory(docker, filters, sinceMs)), ...(logs.get(docker)?.matching(filters) ?? [])]) {
+  // The daemon's answer through our filters too, so that both ways agree (its container
+  // filter also takes a name's prefix: "web" would let web2's events through).
+  for (const e of [...(await daemonHistory(docker, filters, sinceMs)).filter((e) => matchesFilters(e, filters)), ...(logs.get(docker)?.matching(filters) ?? [])]) {
     if (e.timeNano >= sinceMs * 1e6) seen.set(eventKey(e), e);
   }
   return [...seen.values()].sort((a, b) => a.timeNano - b.timeNano);
 }
 
-/** What the daemon itself still remembers (its last 256 events) matching `filters`, from `sinceMs` on. */
-export async function daemonHistory(docker: Docker, filters: Record<string, string[]>, sinceMs = 0): Promise<DaemonEvent[]> {
+/**
+ * What the daemon itself still remembers (its last 256 events) matching `filters`, from
+ * `sinceMs` on, up to `untilMs` (default now; a time ahead holds the answer open until then).
+ */
+export async function daemonHistory(docker: Docker, filters: Record<string, string[]>, sinceMs = 0, untilMs = Date.now()): Promise<DaemonEvent[]> {
   // `until` = now, to the millisecond: a whole second ahead would make the daemon hold the
   // stream open until then, and every check that reads history would take that long.
-  const until = (Date.now() / 1000).toFixed(3);
+  const until = (untilMs / 1000).toFixed(3);
   const since = (sinceMs / 1000).toFixed(3);
   const stream = (await docker.getEvents({ since, until, filters } as object)) as unknown as Readable;
   let text = "";
@@ -72,6 +77,8 @@ const eventKey = (e: DaemonEvent) => `${e.timeNano}/${e.Type}/${e.Action}/${e.Ac
  */
 export class EventLog {
   private readonly events: DaemonEvent[] = [];
+  /** The newest event the read-in brought: one up to then may still arrive live, and counts once. */
+  private readInUntilNano = 0;
   /** Counts the stream's ups and downs, so that a late backfill of an old connection is ignored. */
   private connection = 0;
   /** Whether the daemon's memory was added in the current connection (and the stream is up). */
@@ -96,23 +103,37 @@ export class EventLog {
   }
 
   /**
-   * What the daemon remembered, asked for once connection number `connection` was up (so
-   * nothing falls between the two). From then on, as long as the stream stays up, the log
-   * holds all that the daemon itself could still tell of the followed types, and more.
+   * What the daemon remembered, read in for connection number `connection` (asked for once
+   * the stream was up, and up to a moment past it: see BoxWatcher.backfill). From then on,
+   * as long as the stream stays up, the log holds all that the daemon itself could still
+   * tell of the followed types, and more.
    */
   backfill(connection: number, remembered: DaemonEvent[]): void {
     if (connection !== this.connection) return;
-    const byKey = new Map<string, DaemonEvent>();
-    for (const e of [...remembered, ...this.events]) if (wellFormed(e)) byKey.set(eventKey(e), e);
-    this.events.splice(0, this.events.length, ...[...byKey.values()].sort((a, b) => a.timeNano - b.timeNano));
+    const have = new Set(this.events.map(eventKey));
+    for (const e of remembered) {
+      if (!wellFormed(e) || have.has(eventKey(e))) continue;
+      have.add(eventKey(e));
+      this.events.push(e);
+      this.readInUntilNano = Math.max(this.readInUntilNano, e.timeNano);
+    }
+    this.events.sort((a, b) => a.timeNano - b.timeNano);
     this.trim();
     this.whole = true;
   }
 
   add(e: DaemonEvent): void {
     if (!wellFormed(e)) return;
+    // The read-in and the live stream overlap for a moment: an event in both counts once
+    // (a removal counted twice would pass containers.cleanup early).
+    if (e.timeNano <= this.readInUntilNano && this.events.some((x) => x.timeNano === e.timeNano && eventKey(x) === eventKey(e))) return;
     this.events.push(e);
     this.trim();
+  }
+
+  /** Whether `connection` is still the stream's current one (a read-in for it may still count). */
+  current(connection: number): boolean {
+    return connection === this.connection;
   }
 
   private trim(): void {

@@ -10,6 +10,9 @@ interface Params {
   tag: string;
 }
 
+/** A tag as Docker allows it. */
+const TAG = /^[\w][\w.-]{0,127}$/;
+
 const pulledMessage = (ref: string) => ({ passed: true, message: msg(`${ref} was pulled from a registry.`, `${ref} 是从镜像仓库拉取的。`) });
 
 /** The name a RepoDigest carries for an official image pulled by its short name. */
@@ -29,7 +32,8 @@ export const imagePulled: CheckKind<Params> = {
     const shown = p.tag.startsWith("!") ? `${p.repository}:<a tag other than ${p.tag.slice(1)}>` : `${p.repository}:${p.tag}`;
     const names = digestNames(p.repository);
     const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
-    const tagIn = (name: string) => names.map((n) => (name.startsWith(`${n}:`) ? name.slice(n.length + 1) : undefined)).find((t) => t !== undefined);
+    // The tag a pull event's name gives the repository (not "5000/x:1" of a registry busybox:5000).
+    const tagIn = (name: string) => names.map((n) => (name.startsWith(`${n}:`) ? name.slice(n.length + 1) : undefined)).find((t) => t !== undefined && TAG.test(t));
     // When the box watcher holds the daemon's whole history, a pull event of a tag the
     // exercise accepts, since it began to count and not named over by a `docker tag` since,
     // settles it: the daemon logs a pull only once the image is in. No round trip then, to a

@@ -18,8 +18,9 @@ export interface EventStreamOptions {
   /** After a reconnect (not the first connect). */
   onResync?: () => void;
   /**
-   * Each time the stream is set up. The daemon subscribes before it answers, so no event
-   * from now on is missed (until onDisconnected).
+   * Each time the stream is set up (its answer came). The daemon answers a stream a moment
+   * before it subscribes it: an event of that moment is not on the stream, but the daemon
+   * remembers it (BoxWatcher reads its memory in, up to a moment past this).
    */
   onConnected?: () => void;
   /** Each time a set-up stream ends: events may be missed from now until onConnected. */

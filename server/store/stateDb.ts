@@ -109,7 +109,7 @@ export function openStateDb(file: string): Database.Database {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
   try {
-    db.pragma("journal_mode = WAL");
+    const journal = db.pragma("journal_mode = WAL", { simple: true });
     // A commit writes the WAL without waiting for the disk (fsync at checkpoints only).
     // better-sqlite3 is synchronous, so a commit's fsync stops the server's event loop:
     // 0.6 ms on a quiet disk, up to 49 ms while a class pulls images (issue 10), each time a
@@ -117,7 +117,8 @@ export function openStateDb(file: string): Database.Database {
     // the last commits on a power loss or a crash of the host, never the file's integrity; a
     // crash or restart of the server process loses nothing (the WAL is written, into the
     // host's page cache, before the commit returns).
-    db.pragma("synchronous = NORMAL");
+    // Only with a WAL: a rollback journal with NORMAL can leave a corrupt file on a power loss.
+    if (journal === "wal") db.pragma("synchronous = NORMAL");
     db.pragma("busy_timeout = 5000");
     migrate(db);
     return db;

@@ -65,6 +65,16 @@ describe("EventLog, answering alone once it holds what the daemon remembers", ()
     expect(log.answers(["image"])).toBe(true);
   });
 
+  it("counts once an event that both the read-in and the live stream bring, in either order", () => {
+    const log = new EventLog(watched);
+    const c = log.connected();
+    log.add(ev("container", "destroy", "a", {}, 1));
+    log.backfill(c, [ev("container", "destroy", "a", {}, 1), ev("container", "destroy", "b", {}, 2)]);
+    log.add(ev("container", "destroy", "b", {}, 2));
+    log.add(ev("container", "destroy", "c", {}, 3));
+    expect(log.matching({ event: ["destroy"] }).map((e) => e.Actor.ID)).toEqual(["a", "b", "c"]);
+  });
+
   /** A daemon that fails the test if asked (the log should answer), or answers `lines`. */
   const daemon = (lines?: DaemonEvent[]) => {
     const asked: string[] = [];
@@ -93,11 +103,13 @@ describe("EventLog, answering alone once it holds what the daemon remembers", ()
     expect(alone.asked).toEqual([]);
 
     log.disconnected();
-    const asked = daemon([ev("container", "destroy", "c", {}, 4)]);
+    // The daemon's container filter also takes a name's prefix; its answer goes through ours.
+    const asked = daemon([ev("container", "destroy", "c", { name: "web" }, 4), ev("container", "destroy", "d", { name: "web2" }, 5)]);
     keepEventsOf(asked.docker, log);
     expect(recordedEvents(asked.docker, { type: ["container"] }, 0)).toBeUndefined();
-    expect((await pastEvents(asked.docker, { type: ["container"], event: ["destroy"] }, 2000)).map((e) => e.Actor.ID)).toEqual(["b", "c"]);
-    expect(asked.asked).toEqual(["getEvents"]);
+    expect((await pastEvents(asked.docker, { type: ["container"], event: ["destroy"] }, 2000)).map((e) => e.Actor.ID)).toEqual(["b", "c", "d"]);
+    expect((await pastEvents(asked.docker, { type: ["container"], container: ["web"] }, 0)).map((e) => e.Actor.ID)).toEqual(["c"]);
+    expect(asked.asked).toEqual(["getEvents", "getEvents"]);
   });
 
   it("image-pulled passes on a pull event in the log, with no round trip, and asks the daemon when the log cannot settle it", async () => {
@@ -110,17 +122,20 @@ describe("EventLog, answering alone once it holds what the daemon remembers", ()
     expect((await imagePulled.run({ docker: alone.docker, since: 5000, signal: new AbortController().signal }, params)).passed).toBe(true);
     expect(alone.asked).toEqual([]);
 
-    // Pulled before the exercise began to count, or named over by `docker tag` since: the
-    // log does not settle it, and the full check (the daemon's images) decides.
-    for (const [since, later] of [
-      [20_000, undefined],
-      [5000, ev("image", "tag", "sha256:2", { name: "busybox:latest" }, 11)],
+    // Pulled before the exercise began to count, named over by `docker tag` since, or from
+    // a registry whose host is the repository's name: the log does not settle it, and the
+    // full check (the daemon's images) decides.
+    const anyTag = imagePulled.parse({ repository: "busybox", tag: "!latest" });
+    for (const [since, events, p] of [
+      [20_000, [ev("image", "pull", "busybox:latest", {}, 10)], params],
+      [5000, [ev("image", "pull", "busybox:latest", {}, 10), ev("image", "tag", "sha256:2", { name: "busybox:latest" }, 11)], params],
+      [5000, [ev("image", "pull", "busybox:5000/x:1", {}, 10)], anyTag],
     ] as const) {
       const l = new EventLog(watched);
-      l.backfill(l.connected(), [ev("image", "pull", "busybox:latest", {}, 10), ...(later ? [later] : [])]);
+      l.backfill(l.connected(), [...events]);
       const asked = daemon([]);
       keepEventsOf(asked.docker, l);
-      expect((await imagePulled.run({ docker: asked.docker, since, signal: new AbortController().signal }, params)).passed).toBe(false);
+      expect((await imagePulled.run({ docker: asked.docker, since, signal: new AbortController().signal }, p)).passed).toBe(false);
       expect(asked.asked, "the images were asked for; the log told the history").toEqual(["listImages"]);
     }
   });
