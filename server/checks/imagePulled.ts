@@ -1,6 +1,6 @@
 // An image came from a registry (docker pull), not from `docker tag` or `docker build`:
 // the daemon records a repo digest for a repository only when it pulled (or pushed) it.
-import { pastEvents, recordedEvents } from "./daemonEvents.ts";
+import { pastEvents, recordedEvents, type DaemonEvent } from "./daemonEvents.ts";
 import { stringParam } from "./imageMatch.ts";
 import { CheckParamError, msg, type CheckKind } from "./types.ts";
 
@@ -33,19 +33,20 @@ export const imagePulled: CheckKind<Params> = {
     const names = digestNames(p.repository);
     const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
     // The tag a pull event's name gives the repository (not "5000/x:1" of a registry busybox:5000).
+    const lastPull = (events: DaemonEvent[], ref: string) => Math.max(0, ...events.filter((e) => e.Action === "pull" && sameRef(e.Actor.ID, ref)).map((e) => e.timeNano));
+    const lastTag = (events: DaemonEvent[], ref: string) => Math.max(0, ...events.filter((e) => e.Action === "tag" && sameRef(e.Actor.Attributes?.name, ref)).map((e) => e.timeNano));
     const tagIn = (name: string) => names.map((n) => (name.startsWith(`${n}:`) ? name.slice(n.length + 1) : undefined)).find((t) => t !== undefined && TAG.test(t));
     // When the box watcher holds the daemon's whole history, a pull event of a tag the
     // exercise accepts, since it began to count and not named over by a `docker tag` since,
     // settles it: the daemon logs a pull only once the image is in. No round trip then, to a
     // daemon that a class pulling together slows to hundreds of milliseconds an answer.
     const recorded = since === undefined ? undefined : recordedEvents(docker, { type: ["image"] }, since);
-    for (const pull of [...(recorded ?? [])].reverse().filter((e) => e.Action === "pull")) {
-      const tag = tagIn(pull.Actor.ID);
-      if (tag === undefined || !wantTag(tag)) continue;
-      const ref = `${p.repository}:${tag}`;
-      if (recorded!.some((e) => e.Action === "tag" && e.timeNano > pull.timeNano && sameRef(e.Actor.Attributes?.name, ref))) continue;
-      return pulledMessage(ref);
-    }
+    const pulledRefs = [...(recorded ?? [])].reverse().flatMap((e) => {
+      const tag = e.Action === "pull" ? tagIn(e.Actor.ID) : undefined;
+      return tag !== undefined && wantTag(tag) ? [`${p.repository}:${tag}`] : [];
+    });
+    const proven = pulledRefs.find((ref) => lastTag(recorded!, ref) <= lastPull(recorded!, ref));
+    if (proven) return pulledMessage(proven);
     // The images and the daemon's history, asked for at once: on a busy machine (a class
     // pulling together) each answer can take a box daemon hundreds of milliseconds, and this
     // check runs on image events only, so the history is seldom asked for in vain.
@@ -71,13 +72,12 @@ export const imagePulled: CheckKind<Params> = {
     let pulledBefore: string | undefined;
     for (const { ref, image } of candidates) {
       const hasDigest = (image.RepoDigests ?? []).some((d) => names.includes(d.slice(0, d.indexOf("@"))));
-      const lastPull = Math.max(0, ...events.filter((e) => e.Action === "pull" && sameRef(e.Actor.ID, ref)).map((e) => e.timeNano));
-      const lastTag = Math.max(0, ...events.filter((e) => e.Action === "tag" && sameRef(e.Actor.Attributes?.name, ref)).map((e) => e.timeNano));
-      if (hasDigest && lastTag <= lastPull && (since === undefined || lastPull > 0)) {
+      const [pulled, tagged] = [lastPull(events, ref), lastTag(events, ref)];
+      if (hasDigest && tagged <= pulled && (since === undefined || pulled > 0)) {
         return pulledMessage(ref);
       }
       // Pulled, but before this exercise began to count (its lesson opened, or a reset).
-      if (hasDigest && since !== undefined && lastPull === 0 && lastTag === 0) pulledBefore ??= ref;
+      if (hasDigest && since !== undefined && pulled === 0 && tagged === 0) pulledBefore ??= ref;
     }
     if (pulledBefore) {
       return {

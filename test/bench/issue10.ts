@@ -383,20 +383,22 @@ async function typedEchoes(l: SocketLearner, n: number, gapMs = 60): Promise<num
   return times;
 }
 
+/** Whether the terminal's last output ends with the prompt: no command runs. */
+const atPrompt = (l: SocketLearner) =>
+  /# $/.test(l.received.filter((e) => e.event === "term:output").slice(-3).map((e) => String(e.payload)).join(""));
+
 /** Whether the terminal's output ends with the prompt (a command finished) within `timeoutMs`. */
 async function promptBack(l: SocketLearner, timeoutMs: number): Promise<boolean> {
-  const tail = () => l.received.filter((e) => e.event === "term:output").slice(-3).map((e) => String(e.payload)).join("");
-  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(500)) if (/# $/.test(tail())) return true;
+  for (const deadline = Date.now() + timeoutMs; Date.now() < deadline; await sleep(500)) if (atPrompt(l)) return true;
   return false;
 }
 
 /** Ctrl-C until the terminal's output ends with the prompt; how many it took (0: never). */
 async function stopLoop(l: SocketLearner): Promise<number> {
-  const tail = () => l.received.filter((e) => e.event === "term:output").slice(-3).map((e) => String(e.payload)).join("");
   for (let i = 1; i <= 5; i++) {
     l.socket.emit("term:input", "\x03");
     await sleep(700);
-    if (/# $/.test(tail())) return i;
+    if (atPrompt(l)) return i;
   }
   return 0;
 }
