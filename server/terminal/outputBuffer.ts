@@ -5,12 +5,23 @@
 // A leading-edge window: output that arrives when nothing was sent for `batchMs` goes out
 // at once and opens a window; what arrives during the window goes out together when it
 // closes (or sooner, at `batchMax`), and opens the next one.
+
+/** Escape sequences (CSI, OSC, two-byte) and control characters: what draws no character. */
+const INVISIBLE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x1f\x7f]/g;
+
+/** Whether text after the last line break draws something: the cursor then sits after it. */
+function drawsOnLine(text: string): boolean {
+  return text.replace(INVISIBLE, "") !== "";
+}
+
 export class OutputBuffer {
   private pending = "";
   /** Set while a window is open: something was sent less than batchMs ago. */
   private timer: NodeJS.Timeout | undefined;
   private history: string[] = [];
   private historyLength = 0;
+  /** The last line holds text (a prompt, a program's half line): the next output would go on after it. */
+  private midLine = false;
 
   constructor(
     private readonly flush: (data: string) => void,
@@ -21,6 +32,7 @@ export class OutputBuffer {
 
   push(data: string): void {
     this.remember(data);
+    this.trackLine(data);
     if (!this.timer) {
       // Quiet until now: an echo, a prompt, the first line of a burst. Out at once.
       this.flush(data);
@@ -52,6 +64,23 @@ export class OutputBuffer {
     const data = this.pending;
     this.pending = "";
     this.flush(data);
+  }
+
+  /**
+   * Ends the line the output stopped on, if it holds text, and resets colours: what a new
+   * shell prints then starts on a line of its own, plain (not after the old shell's prompt,
+   * nor in the colour a killed program left on).
+   */
+  endLine(): void {
+    this.push(this.midLine ? "\x1b[0m\r\n" : "\x1b[0m");
+  }
+
+  private trackLine(data: string): void {
+    const lineBreak = data.lastIndexOf("\n");
+    const draws = drawsOnLine(lineBreak < 0 ? data : data.slice(lineBreak + 1));
+    // Without a line break, text only adds to the line; escape sequences alone leave it as it was.
+    if (lineBreak >= 0) this.midLine = draws;
+    else if (draws) this.midLine = true;
   }
 
   /** What a page that attaches now should paint: recent output, whole. */

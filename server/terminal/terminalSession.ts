@@ -116,6 +116,7 @@ export class TerminalSession {
 
   /** A new shell in place of one that ended or was ended, announced to the pages. */
   private reopen(): void {
+    this.output.endLine();
     this.spawn();
     for (const p of this.peers) p.shellRestarted();
   }

@@ -121,6 +121,8 @@ describe("a shell that the learner exits comes back", () => {
     await p.page.locator('[data-testid="shell-restart"]').click();
     await p.waitForPrompt(30_000);
     await p.waitForBoxStatus("A new shell is open");
+    // The new prompt starts a line of its own, not after the "^C" the old program left.
+    expect(await p.cursorLine()).toMatch(/^learner@shiplab:\S*#$/);
     const after = await shellPid(p);
     expect(after).not.toBe(before);
     expect(lab.sandbox.boxOf(learnerId)?.id).toBe(box.id);

@@ -22,6 +22,29 @@ describe("OutputBuffer", () => {
     expect(flushed).toEqual(["a", "b"]);
   });
 
+  it("endLine breaks the line only when it holds text, and resets colours either way", () => {
+    const ended = (...chunks: string[]) => {
+      const b = new OutputBuffer(() => undefined, 10, 1000, 1000);
+      for (const c of chunks) b.push(c);
+      b.endLine();
+      b.dispose();
+      return b.replay().slice(chunks.join("").length);
+    };
+    const newLine = "\x1b[0m\r\n";
+    const sameLine = "\x1b[0m";
+    // A prompt: text after the last line break.
+    expect(ended("one\r\n", "\x1b[?2004hlearner@shiplab:~# ")).toBe(newLine);
+    // Split over chunks, the line is still the prompt's.
+    expect(ended("learner@shiplab:~# ", "\x1b[?2004h")).toBe(newLine);
+    // A shell's last words end their line; escape sequences and a bell draw nothing.
+    expect(ended("learner@shiplab:~# exit\r\n", "\x1b[?2004l\rlogout\r\n")).toBe(sameLine);
+    expect(ended("done\r\n\x1b[?2004l\x1b[0m\x07\x1b]0;title\x07")).toBe(sameLine);
+    // A program that printed half a line (no line break yet).
+    expect(ended("\x1b[31mdownloading 40%")).toBe(newLine);
+    // Nothing printed yet.
+    expect(ended()).toBe(sameLine);
+  });
+
   it("batches what follows within batchMs, and sends it when the window closes", () => {
     const b = new OutputBuffer(sink, 10, 1000, 1000);
     b.push("a");

@@ -75,6 +75,20 @@ describe("TerminalSession, when the shell ends", () => {
     session.restart(); // nothing after dispose
     expect(shells).toHaveLength(2);
   });
+
+  it("the new shell's first line starts on a line of its own, on every page and in the replay", () => {
+    const { shells, start } = fakeShells();
+    const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
+    const seen: string[] = [];
+    session.attach({ ...peer().p, output: (d) => void seen.push(d) });
+    shells[0].handlers.data("learner@shiplab:~# ");
+    session.restart();
+    shells[1].handlers.data("learner@shiplab:~# ");
+    const replay = session.attach(peer().p); // sends what the batch window still held
+    expect(seen.join("")).toBe("learner@shiplab:~# \x1b[0m\r\nlearner@shiplab:~# ");
+    expect(replay).toBe(seen.join(""));
+    session.dispose();
+  });
 });
 
 describe("validSize", () => {
