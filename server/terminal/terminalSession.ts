@@ -6,6 +6,8 @@ import type { ShellProcess, ShellStarter } from "./shellProcess.ts";
 
 /** A key, not text: control characters only, or one escape sequence (an arrow, a function key). */
 const LONE_KEY = /^(?:[\x00-\x1f\x7f]+|\x1b(?:\[[0-9;?]*[ -/]*[@-~]|O.|.))$/;
+/** Ctrl-C, Ctrl-Z, Ctrl-\\: the keys that signal what runs in the terminal. */
+const SIGNAL_KEYS = /[\x03\x1a\x1c]/g;
 
 export interface TerminalPeer {
   output(data: string): void;
@@ -45,6 +47,8 @@ export function validSize(size: unknown): { cols: number; rows: number } | undef
 
 export class TerminalSession {
   private proc: ShellProcess | undefined;
+  /** The shell has printed something (its prompt): until then it reads its profile. */
+  private shellSpoke = false;
   private readonly peers = new Set<TerminalPeer>();
   /** Watchers neither keep the shell alive nor start one: they see what the learner sees. */
   private readonly watchers = new Set<TerminalWatcher>();
@@ -102,7 +106,11 @@ export class TerminalSession {
       this.reopen();
       if (LONE_KEY.test(data)) return;
     }
-    this.proc!.write(data);
+    // A signal key that reaches bash while it reads its profile stops the profile halfway
+    // and leaves a bare "bash-5.2#" with none of the box's set-up, for good: a learner who
+    // presses Ctrl-C right after New shell meant it for the old program, not the new shell.
+    if (!this.shellSpoke) data = data.replace(SIGNAL_KEYS, "");
+    if (data) this.proc!.write(data);
   }
 
   /** Ends the shell, and what runs in it, and opens a new one; the pages hear that it is back. */
@@ -127,8 +135,12 @@ export class TerminalSession {
   }
 
   private spawn(): void {
+    this.shellSpoke = false;
     const proc: ShellProcess = this.o.startShell(this.size, {
-      data: (d) => this.output.push(d),
+      data: (d) => {
+        if (this.proc === proc) this.shellSpoke = true;
+        this.output.push(d);
+      },
       exit: (exitCode) => {
         if (this.proc !== proc) return;
         this.proc = undefined;

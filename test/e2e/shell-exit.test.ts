@@ -119,10 +119,14 @@ describe("a shell that the learner exits comes back", () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(await p.tail(3)).not.toMatch(/learner@shiplab:\S*#\s*$/);
     await p.page.locator('[data-testid="shell-restart"]').click();
+    // Another Ctrl-C at once, meant for the old program: it must not reach the new shell
+    // while that reads its profile (which would leave a bare "bash-5.2#").
+    await p.page.keyboard.press("Control+C");
     await p.waitForPrompt(30_000);
     await p.waitForBoxStatus("A new shell is open");
     // The new prompt starts a line of its own, not after the "^C" the old program left.
     expect(await p.cursorLine()).toMatch(/^learner@shiplab:\S*#$/);
+    expect((await p.run("echo \"$PS1\" | grep -c learner@shiplab")).output.trim()).toBe("1");
     const after = await shellPid(p);
     expect(after).not.toBe(before);
     expect(lab.sandbox.boxOf(learnerId)?.id).toBe(box.id);

@@ -76,6 +76,27 @@ describe("TerminalSession, when the shell ends", () => {
     expect(shells).toHaveLength(2);
   });
 
+  it("a signal key (Ctrl-C, Ctrl-Z, Ctrl-\\) reaches a new shell only once it has printed something", () => {
+    const { shells, start } = fakeShells();
+    const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
+    session.attach(peer().p);
+    session.write("\x03");
+    session.write("ls\x1a\x1c\r");
+    expect(shells[0].typed).toEqual(["ls\r"]);
+    shells[0].handlers.data("learner@shiplab:~# ");
+    session.write("\x03");
+    expect(shells[0].typed).toEqual(["ls\r", "\x03"]);
+    // New shell: it reads its profile again; the old one talking meanwhile does not count.
+    session.restart();
+    shells[0].handlers.data("^C");
+    session.write("\x03");
+    expect(shells[1].typed).toEqual([]);
+    shells[1].handlers.data("learner@shiplab:~# ");
+    session.write("\x03");
+    expect(shells[1].typed).toEqual(["\x03"]);
+    session.dispose();
+  });
+
   it("the new shell's first line starts on a line of its own, on every page and in the replay", () => {
     const { shells, start } = fakeShells();
     const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
