@@ -10,6 +10,9 @@
 const INVISIBLE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x1f\x7f]/g;
 
 /** Whether text after the last line break draws something: the cursor then sits after it. */
+/** Switching to the alternate screen (h) and back (l): what full-screen programs do. */
+const ALT_SCREEN = /\x1b\[\?(?:1049|1047|47)([hl])/g;
+
 function drawsOnLine(text: string): boolean {
   return text.replace(INVISIBLE, "") !== "";
 }
@@ -22,6 +25,8 @@ export class OutputBuffer {
   private historyLength = 0;
   /** The last line holds text (a prompt, a program's half line): the next output would go on after it. */
   private midLine = false;
+  /** A full-screen program switched to the terminal's other screen and has not switched back. */
+  private altScreen = false;
 
   constructor(
     private readonly flush: (data: string) => void,
@@ -32,7 +37,7 @@ export class OutputBuffer {
 
   push(data: string): void {
     this.remember(data);
-    this.trackLine(data);
+    this.trackScreen(data);
     if (!this.timer) {
       // Quiet until now: an echo, a prompt, the first line of a burst. Out at once.
       this.flush(data);
@@ -67,15 +72,26 @@ export class OutputBuffer {
   }
 
   /**
-   * Ends the line the output stopped on, if it holds text, and resets colours: what a new
-   * shell prints then starts on a line of its own, plain (not after the old shell's prompt,
-   * nor in the colour a killed program left on).
+   * Undoes what the last shell's programs left on the screen, so a new shell starts clean:
+   * out of a full-screen program's screen (vim, top, less), cursor shown, colours, mouse
+   * reporting and cursor-key mode reset, and on a line of its own (not after the old
+   * shell's prompt or a program's half line).
    */
-  endLine(): void {
-    this.push(this.midLine ? "\x1b[0m\r\n" : "\x1b[0m");
+  resetForNewShell(): void {
+    let reset = "";
+    if (this.altScreen) {
+      // Back to the screen and cursor the program started from: a command line's Enter
+      // had left that at the start of a line.
+      reset += "\x1b[?1049l";
+      this.midLine = false;
+    }
+    reset += "\x1b[0m\x1b[?25h\x1b[?1l\x1b>\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l";
+    if (this.midLine) reset += "\r\n";
+    this.push(reset);
   }
 
-  private trackLine(data: string): void {
+  private trackScreen(data: string): void {
+    for (const m of data.matchAll(ALT_SCREEN)) this.altScreen = m[1] === "h";
     const lineBreak = data.lastIndexOf("\n");
     const draws = drawsOnLine(lineBreak < 0 ? data : data.slice(lineBreak + 1));
     // Without a line break, text only adds to the line; escape sequences alone leave it as it was.

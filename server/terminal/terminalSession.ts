@@ -49,6 +49,10 @@ export class TerminalSession {
   private proc: ShellProcess | undefined;
   /** The shell has printed something (its prompt): until then it reads its profile. */
   private shellSpoke = false;
+  /** Shells started so far: every one after the first starts on a cleaned screen. */
+  private shellsStarted = 0;
+  /** Shells this session ended (New shell): what they still print is theirs, not the learner's. */
+  private readonly ended = new WeakSet<ShellProcess>();
   private readonly peers = new Set<TerminalPeer>();
   /** Watchers neither keep the shell alive nor start one: they see what the learner sees. */
   private readonly watchers = new Set<TerminalWatcher>();
@@ -118,13 +122,13 @@ export class TerminalSession {
     if (this.disposed) return;
     const old = this.proc;
     this.proc = undefined; // its exit, if it still reports one, is no longer this session's
+    if (old) this.ended.add(old);
     old?.kill();
     this.reopen();
   }
 
   /** A new shell in place of one that ended or was ended, announced to the pages. */
   private reopen(): void {
-    this.output.endLine();
     this.spawn();
     for (const p of this.peers) p.shellRestarted();
   }
@@ -135,9 +139,15 @@ export class TerminalSession {
   }
 
   private spawn(): void {
+    // Also when a page comes back after the shell ended and every page had left.
+    if (this.shellsStarted++ > 0) this.output.resetForNewShell();
     this.shellSpoke = false;
     const proc: ShellProcess = this.o.startShell(this.size, {
       data: (d) => {
+        // A hung-up program's last words (vim putting the screen back) would land after the
+        // new shell's clean start; the learner asked to be rid of it. (A shell that ended by
+        // itself may still be read out after its exit: that output is kept.)
+        if (this.ended.has(proc)) return;
         if (this.proc === proc) this.shellSpoke = true;
         this.output.push(d);
       },

@@ -135,6 +135,26 @@ describe("a shell that the learner exits comes back", () => {
     await expect.poll(async () => (await sleeping()).output.trim(), { timeout: 15_000 }).toBe("0");
   });
 
+  test("New shell out of a full-screen program (less) gives the shell's own screen back, cursor shown", async () => {
+    const p = await learner(coldLab!.url);
+    const screen = () =>
+      p.page.evaluate(() => {
+        const term = window.shiplab!.term;
+        // xterm keeps the cursor's visibility in its core service: the public API has none.
+        const core = (term as unknown as { _core?: { coreService?: { isCursorHidden?: boolean } } })._core;
+        return { buffer: term.buffer.active.type, cursorHidden: core?.coreService?.isCursorHidden ?? null };
+      });
+    await p.type("seq 1 500 | less");
+    await expect.poll(async () => (await screen()).buffer, { timeout: 15_000 }).toBe("alternate");
+    await p.page.locator('[data-testid="shell-restart"]').click();
+    await p.waitForBoxStatus("A new shell is open");
+    await expect.poll(async () => (await screen()).buffer, { timeout: 15_000 }).toBe("normal");
+    await p.waitForPrompt(30_000);
+    expect(await p.cursorLine()).toMatch(/^learner@shiplab:\S*#$/);
+    expect((await screen()).cursorHidden).not.toBe(true);
+    expect((await p.run("echo back")).output).toBe("back");
+  });
+
   test("a learner who kills their box's daemon is told, and Enter gives a working box", async () => {
     const lab = coldLab!;
     const p = await learner(lab.url);

@@ -22,27 +22,49 @@ describe("OutputBuffer", () => {
     expect(flushed).toEqual(["a", "b"]);
   });
 
-  it("endLine breaks the line only when it holds text, and resets colours either way", () => {
-    const ended = (...chunks: string[]) => {
+  it("resetForNewShell breaks the line only when it holds text, and resets colours, cursor and modes either way", () => {
+    /** What the reset adds after `chunks`. */
+    const reset = (...chunks: string[]) => {
       const b = new OutputBuffer(() => undefined, 10, 1000, 1000);
       for (const c of chunks) b.push(c);
-      b.endLine();
+      b.resetForNewShell();
       b.dispose();
       return b.replay().slice(chunks.join("").length);
     };
-    const newLine = "\x1b[0m\r\n";
-    const sameLine = "\x1b[0m";
+    const newLine = (r: string) => r.endsWith("\r\n");
     // A prompt: text after the last line break.
-    expect(ended("one\r\n", "\x1b[?2004hlearner@shiplab:~# ")).toBe(newLine);
+    expect(newLine(reset("one\r\n", "\x1b[?2004hlearner@shiplab:~# "))).toBe(true);
     // Split over chunks, the line is still the prompt's.
-    expect(ended("learner@shiplab:~# ", "\x1b[?2004h")).toBe(newLine);
+    expect(newLine(reset("learner@shiplab:~# ", "\x1b[?2004h"))).toBe(true);
     // A shell's last words end their line; escape sequences and a bell draw nothing.
-    expect(ended("learner@shiplab:~# exit\r\n", "\x1b[?2004l\rlogout\r\n")).toBe(sameLine);
-    expect(ended("done\r\n\x1b[?2004l\x1b[0m\x07\x1b]0;title\x07")).toBe(sameLine);
+    expect(newLine(reset("learner@shiplab:~# exit\r\n", "\x1b[?2004l\rlogout\r\n"))).toBe(false);
+    expect(newLine(reset("done\r\n\x1b[?2004l\x1b[0m\x07\x1b]0;title\x07"))).toBe(false);
     // A program that printed half a line (no line break yet).
-    expect(ended("\x1b[31mdownloading 40%")).toBe(newLine);
+    expect(newLine(reset("\x1b[31mdownloading 40%"))).toBe(true);
     // Nothing printed yet.
-    expect(ended()).toBe(sameLine);
+    expect(newLine(reset())).toBe(false);
+    for (const r of [reset(), reset("\x1b[31mred")]) {
+      expect(r).toContain("\x1b[0m"); // colours
+      expect(r).toContain("\x1b[?25h"); // a cursor a program hid
+      expect(r).toContain("\x1b[?1000l"); // mouse clicks no longer typed as escape codes
+      expect(r).not.toContain("\x1b[?1049l"); // no full-screen program: the screen stays
+    }
+  });
+
+  it("resetForNewShell leaves a full-screen program's screen, and only then", () => {
+    const reset = (...chunks: string[]) => {
+      const b = new OutputBuffer(() => undefined, 10, 1000, 1000);
+      for (const c of chunks) b.push(c);
+      b.resetForNewShell();
+      b.dispose();
+      return b.replay().slice(chunks.join("").length);
+    };
+    // vim is running (its screen holds text after the last line break): back to the shell's screen.
+    const inVim = reset("learner@shiplab:~# vim notes\r\n", "\x1b[?1049h\x1b[22;0;0t\x1b[1;1H~\r\n~   ", "-- INSERT --");
+    expect(inVim.startsWith("\x1b[?1049l")).toBe(true);
+    expect(inVim.endsWith("\r\n")).toBe(false); // the line it started from was ended by Enter
+    // less has quit (switched back) and the prompt is back: only the usual reset.
+    expect(reset("\x1b[?1049hpage\x1b[?1049l\r\n", "learner@shiplab:~# ")).not.toContain("\x1b[?1049l");
   });
 
   it("batches what follows within batchMs, and sends it when the window closes", () => {

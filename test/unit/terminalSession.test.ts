@@ -97,17 +97,37 @@ describe("TerminalSession, when the shell ends", () => {
     session.dispose();
   });
 
-  it("the new shell's first line starts on a line of its own, on every page and in the replay", () => {
+  it("the new shell's first line starts on a line of its own, on every page and in the replay; the old shell's last words are dropped", () => {
     const { shells, start } = fakeShells();
     const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
     const seen: string[] = [];
     session.attach({ ...peer().p, output: (d) => void seen.push(d) });
     shells[0].handlers.data("learner@shiplab:~# ");
     session.restart();
+    shells[0].handlers.data("^C"); // the old one, hung up, still talking
     shells[1].handlers.data("learner@shiplab:~# ");
     const replay = session.attach(peer().p); // sends what the batch window still held
-    expect(seen.join("")).toBe("learner@shiplab:~# \x1b[0m\r\nlearner@shiplab:~# ");
-    expect(replay).toBe(seen.join(""));
+    const screen = seen.join("");
+    expect(screen).toMatch(/^learner@shiplab:~# \x1b\[0m.*\r\nlearner@shiplab:~# $/);
+    expect(screen).not.toContain("^C");
+    expect(replay).toBe(screen);
+    session.dispose();
+  });
+
+  it("a shell that ended while no page was open starts clean when a page comes back", () => {
+    const { shells, start } = fakeShells();
+    const session = new TerminalSession({ startShell: start, graceMs: 60_000, onDisposed: () => undefined });
+    const a = peer();
+    const b = peer();
+    session.attach(a.p);
+    expect(session.attach(b.p)).toBe(""); // the first shell: nothing added
+    shells[0].handlers.data("\x1b[32mlearner@shiplab:~# ");
+    session.detach(a.p);
+    session.detach(b.p); // the grace period runs
+    shells[0].handlers.exit(0);
+    const replay = session.attach(peer().p);
+    expect(shells).toHaveLength(2);
+    expect(replay).toMatch(/^\x1b\[32mlearner@shiplab:~# \x1b\[0m.*\r\n$/);
     session.dispose();
   });
 });
