@@ -9,10 +9,10 @@
 /** Escape sequences (CSI, OSC, two-byte) and control characters: what draws no character. */
 const INVISIBLE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b.|[\x00-\x1f\x7f]/g;
 
-/** Whether text after the last line break draws something: the cursor then sits after it. */
 /** Switching to the alternate screen (h) and back (l): what full-screen programs do. */
 const ALT_SCREEN = /\x1b\[\?(?:1049|1047|47)([hl])/g;
 
+/** Whether text after the last line break draws something: the cursor then sits after it. */
 function drawsOnLine(text: string): boolean {
   return text.replace(INVISIBLE, "") !== "";
 }

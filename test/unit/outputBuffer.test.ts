@@ -22,15 +22,16 @@ describe("OutputBuffer", () => {
     expect(flushed).toEqual(["a", "b"]);
   });
 
+  /** What resetForNewShell adds after `chunks`. */
+  const reset = (...chunks: string[]) => {
+    const b = new OutputBuffer(() => undefined, 10, 1000, 1000);
+    for (const c of chunks) b.push(c);
+    b.resetForNewShell();
+    b.dispose();
+    return b.replay().slice(chunks.join("").length);
+  };
+
   it("resetForNewShell breaks the line only when it holds text, and resets colours, cursor and modes either way", () => {
-    /** What the reset adds after `chunks`. */
-    const reset = (...chunks: string[]) => {
-      const b = new OutputBuffer(() => undefined, 10, 1000, 1000);
-      for (const c of chunks) b.push(c);
-      b.resetForNewShell();
-      b.dispose();
-      return b.replay().slice(chunks.join("").length);
-    };
     const newLine = (r: string) => r.endsWith("\r\n");
     // A prompt: text after the last line break.
     expect(newLine(reset("one\r\n", "\x1b[?2004hlearner@shiplab:~# "))).toBe(true);
@@ -52,13 +53,6 @@ describe("OutputBuffer", () => {
   });
 
   it("resetForNewShell leaves a full-screen program's screen, and only then", () => {
-    const reset = (...chunks: string[]) => {
-      const b = new OutputBuffer(() => undefined, 10, 1000, 1000);
-      for (const c of chunks) b.push(c);
-      b.resetForNewShell();
-      b.dispose();
-      return b.replay().slice(chunks.join("").length);
-    };
     // vim is running (its screen holds text after the last line break): back to the shell's screen.
     const inVim = reset("learner@shiplab:~# vim notes\r\n", "\x1b[?1049h\x1b[22;0;0t\x1b[1;1H~\r\n~   ", "-- INSERT --");
     expect(inVim.startsWith("\x1b[?1049l")).toBe(true);
