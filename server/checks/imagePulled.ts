@@ -32,9 +32,10 @@ export const imagePulled: CheckKind<Params> = {
     const shown = p.tag.startsWith("!") ? `${p.repository}:<a tag other than ${p.tag.slice(1)}>` : `${p.repository}:${p.tag}`;
     const names = digestNames(p.repository);
     const sameRef = (a: string | undefined, ref: string) => !!a && names.some((n) => a === `${n}${ref.slice(p.repository.length)}`);
-    // The tag a pull event's name gives the repository (not "5000/x:1" of a registry busybox:5000).
+    // When a name was last pulled, and last given by `docker tag` (0: never), in these events.
     const lastPull = (events: DaemonEvent[], ref: string) => Math.max(0, ...events.filter((e) => e.Action === "pull" && sameRef(e.Actor.ID, ref)).map((e) => e.timeNano));
     const lastTag = (events: DaemonEvent[], ref: string) => Math.max(0, ...events.filter((e) => e.Action === "tag" && sameRef(e.Actor.Attributes?.name, ref)).map((e) => e.timeNano));
+    // The tag a pull event's name gives the repository (not "5000/x:1" of a registry busybox:5000).
     const tagIn = (name: string) => names.map((n) => (name.startsWith(`${n}:`) ? name.slice(n.length + 1) : undefined)).find((t) => t !== undefined && TAG.test(t));
     // When the box watcher holds the daemon's whole history, a pull event of a tag the
     // exercise accepts, since it began to count and not named over by a `docker tag` since,
