@@ -99,6 +99,11 @@ export class DockerSandbox implements SandboxManager {
   private readonly apiCallListeners = new Set<(box: Box, call: EngineApiCall) => void>();
   /** Each box's "under the hood" tap, by box id: the socket its docker CLI talks to. */
   private readonly taps = new Map<string, EngineApiTap>();
+  /**
+   * Boxes handed out before their daemon answered, by box id: settles when it does. A box
+   * not in here had its daemon answering when it was handed out (warm, adopted).
+   */
+  private readonly daemons = new Map<string, Promise<void>>();
   private filling = 0;
   /** Boxes a teacher asked to have ready, still to be handed out, until when. */
   private prepared = { left: 0, until: 0 };
@@ -197,7 +202,13 @@ export class DockerSandbox implements SandboxManager {
     }
   }
 
-  acquire(learnerId: string): Promise<Acquired> {
+  async acquire(learnerId: string, o: { shellFirst?: boolean } = {}): Promise<Acquired> {
+    const acquired = await this.acquireShared(learnerId);
+    if (!o.shellFirst) await acquired.daemonReady;
+    return acquired;
+  }
+
+  private acquireShared(learnerId: string): Promise<Acquired> {
     if (this.disposed) return Promise.reject(new Error("the sandbox manager is shut down"));
     // Two tabs of one learner must not create two boxes.
     let p = this.pending.get(learnerId);
@@ -217,7 +228,7 @@ export class DockerSandbox implements SandboxManager {
     this.lost.delete(learnerId);
     const current = this.boxes.get(learnerId);
     if (current) {
-      if (await this.isRunning(current.box)) return { box: current.box };
+      if (await this.isRunning(current.box)) return { box: current.box, daemonReady: this.daemonReady(current.box) };
       replacedBecause = "died";
       await this.destroy(current.box.id, "died");
     }
@@ -228,13 +239,17 @@ export class DockerSandbox implements SandboxManager {
       this.recordOwner(box, learnerId);
     } else {
       if (box) await this.removeBox(box, "died");
-      box = await this.createBox(learnerId);
+      box = await this.createLearnerBox(learnerId);
     }
     this.boxes.set(learnerId, { box, attached: 0, idleSince: Date.now() });
     // The refill's first steps (≈10 ms of engine calls being set up) come after the learner
     // has the box, not before: they held a warm box's first output back by that much.
     setImmediate(() => this.fillPool());
-    return { box, replacedBecause };
+    return { box, replacedBecause, daemonReady: this.daemonReady(box) };
+  }
+
+  private daemonReady(box: Box): Promise<void> {
+    return this.daemons.get(box.id) ?? Promise.resolve();
   }
 
   /**
@@ -356,11 +371,12 @@ export class DockerSandbox implements SandboxManager {
    * /shiplab/api.sock (box-init.sh), which is this server's. Calls are told with the box
    * as it is then (a warm box gets its learner later).
    */
-  private async openTap(box: Box): Promise<void> {
+  private async openTap(box: Box, daemonReady?: Promise<void>): Promise<void> {
     const tap = new EngineApiTap({
       listenPath: socketBeside(box.socketPath, API_TAP_SOCKET),
       daemonPath: box.socketPath,
       owner: this.o.boxRoot,
+      daemonReady,
       onCall: (call) => {
         const now = this.list().find((b) => b.id === box.id);
         if (now) for (const l of this.apiCallListeners) l(now, call);
@@ -431,7 +447,7 @@ export class DockerSandbox implements SandboxManager {
   private fillPool(): void {
     while (!this.disposed && this.pool.length + this.filling < this.poolTarget()) {
       this.filling++;
-      const p = this.createBox(undefined)
+      const p = this.createPoolBox()
         .then((box) => {
           if (this.disposed) return this.removeBox(box, "requested");
           this.addToPool(box);
@@ -449,11 +465,63 @@ export class DockerSandbox implements SandboxManager {
     return path.join(socketDir(path.join(this.boxesDir, boxId)), "docker.sock");
   }
 
-  private createBox(learnerId: string | undefined): Promise<Box> {
-    return this.starts.run(learnerId ? "learner" : "pool", () => this.createBoxNow(learnerId));
+  /** A warm box: ready in full (its daemon answers) before it joins the pool. */
+  private createPoolBox(): Promise<Box> {
+    return this.starts.run("pool", async () => {
+      const { box, daemonReady } = await this.createBoxNow(undefined);
+      try {
+        await daemonReady;
+      } catch (err) {
+        await this.removeBox(box, "died", false);
+        throw err;
+      }
+      return box;
+    });
   }
 
-  private async createBoxNow(learnerId: string | undefined): Promise<Box> {
+  /**
+   * A learner's box, handed out as soon as a shell can be opened in it: its daemon takes as
+   * long again to start (1.2–1.9 s of a cold box's 3.3 s measured on a slow machine), and the
+   * learner can read and type meanwhile; a `docker` typed before it answers waits in the tap.
+   * The start keeps its slot until the daemon answers, so starts stay bounded for the CPU.
+   * A daemon that never answers takes its box with it, as a box that died.
+   */
+  private createLearnerBox(learnerId: string): Promise<Box> {
+    return new Promise<Box>((handOut, fail) => {
+      const started = this.starts
+        .run("learner", async () => {
+          const { box, shellReady, daemonReady } = await this.createBoxNow(learnerId);
+          this.daemons.set(box.id, daemonReady);
+          try {
+            await Promise.race([shellReady, daemonReady]);
+          } catch (err) {
+            this.daemons.delete(box.id);
+            await this.removeBox(box, "died", false);
+            throw err;
+          }
+          handOut(box);
+          await daemonReady.catch(async (err: Error) => {
+            this.o.log.warn(`box ${this.nameOf(box)}: ${err.message}; removing it`);
+            // The learner's turn first: acquire() records the box as theirs, then hears it went.
+            await new Promise((r) => setImmediate(r));
+            if (this.list().some((b) => b.id === box.id)) await this.destroy(box.id, "died");
+            else await this.removeBox(box, "died", false);
+          });
+        })
+        .catch(fail)
+        .finally(() => this.inFlight.delete(started));
+      this.inFlight.add(started);
+    });
+  }
+
+  /**
+   * Creates, starts and confines a box; a box that fails that far is removed. The shell
+   * relay and the daemon come after, as `shellReady` and `daemonReady`: whoever holds the
+   * box decides what a daemon that never answers means.
+   */
+  private async createBoxNow(
+    learnerId: string | undefined,
+  ): Promise<{ box: Box; shellReady: Promise<void>; daemonReady: Promise<void> }> {
     const id = crypto.randomBytes(6).toString("hex");
     const boxDir = path.join(this.boxesDir, id);
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
@@ -462,7 +530,11 @@ export class DockerSandbox implements SandboxManager {
     try {
       await this.nameFree(name);
       const sockDir = await createSocketDir(boxDir, this.o.boxRoot);
-      await this.openTap(box);
+      // The tap listens before the box starts; what it receives waits for the daemon.
+      let daemon!: { resolve: () => void; reject: (err: Error) => void };
+      const daemonAnswered = new Promise<void>((resolve, reject) => (daemon = { resolve, reject }));
+      daemonAnswered.catch(() => undefined); // told to the tap's callers, not an unhandled error
+      await this.openTap(box, daemonAnswered);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
       const container = await this.createContainerNamed(name, {
         Image: this.o.image,
@@ -533,8 +605,11 @@ export class DockerSandbox implements SandboxManager {
       box.container = container.id;
       await container.start();
       await this.confine(box);
-      await this.waitForDaemon(box);
-      return box;
+      const starting = { done: false };
+      const daemonReady = this.waitForDaemon(box).finally(() => (starting.done = true));
+      daemonReady.then(daemon.resolve, daemon.reject);
+      const shellReady = this.waitForShellRelay(box, starting);
+      return { box, shellReady, daemonReady };
     } catch (err) {
       // Never handed out: nobody is told it went (its learner hears why it failed instead).
       await this.removeBox(box, "died", false);
@@ -593,6 +668,15 @@ export class DockerSandbox implements SandboxManager {
     await this.o.repairQuotas();
     // box-init waits for this before it sets up the box's cgroups and starts its daemon.
     fs.writeFileSync(path.join(path.dirname(box.socketPath), CONFINED_MARKER), "");
+  }
+
+  /**
+   * Until the box's shell relay listens (box-init starts it before the daemon), or the
+   * daemon answered first (an image without a relay: the shell comes as an exec).
+   */
+  private async waitForShellRelay(box: Box, daemon: { done: boolean }): Promise<void> {
+    const relay = socketBeside(box.socketPath, SHELL_RELAY_SOCKET);
+    while (!daemon.done && !fs.existsSync(relay)) await new Promise((r) => setTimeout(r, 10));
   }
 
   private async waitForDaemon(box: Box): Promise<void> {
@@ -666,6 +750,7 @@ export class DockerSandbox implements SandboxManager {
     // container's removal can take a second or two, and an acquire waits for it).
     if (notify) for (const l of this.removedListeners) l(box, reason);
     this.addresses.delete(box.container);
+    this.daemons.delete(box.id);
     this.taps.get(box.id)?.dispose();
     this.taps.delete(box.id);
     await this.removeContainer(box.container);

@@ -28,6 +28,12 @@ export interface EngineApiTapOptions {
   daemonPath: string;
   /** Who may connect: the box's root, as the host numbers it. */
   owner: { uid: number; gid: number };
+  /**
+   * Settles once the daemon answers (a box's prompt comes before its daemon has started:
+   * a `docker` typed meanwhile waits here rather than failing). Rejects if it never does.
+   * Absent: the daemon answers already.
+   */
+  daemonReady?: Promise<void>;
   onCall(call: EngineApiCall): void;
 }
 
@@ -42,11 +48,31 @@ export class EngineApiTap {
    */
   private readonly agent = new http.Agent({ keepAlive: true });
   private disposed = false;
+  /** Until the daemon answers: requests wait for it (or for the reason it never will). */
+  private daemonStarting: Promise<void> | undefined;
 
   constructor(private readonly o: EngineApiTapOptions) {
+    if (o.daemonReady) {
+      this.daemonStarting = o.daemonReady;
+      // Once up, requests go straight through, without waiting a turn on a settled promise.
+      o.daemonReady.then(() => (this.daemonStarting = undefined), () => undefined);
+    }
     // No request time-out: a build context or `docker load` may take minutes to upload.
-    this.server = http.createServer({ requestTimeout: 0 }, (req, res) => this.forward(req, res));
-    this.server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => this.hijack(req, socket, head));
+    // A call's time counts from its arrival: a wait for the daemon is part of it.
+    this.server = http.createServer({ requestTimeout: 0 }, (req, res) => {
+      const at = Date.now();
+      this.whenDaemonUp(
+        () => this.forward(req, res, at),
+        (why) => this.refuse(req, res, why, at),
+      );
+    });
+    this.server.on("upgrade", (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const at = Date.now();
+      this.whenDaemonUp(
+        () => this.hijack(req, socket, head, at),
+        () => socket.destroy(),
+      );
+    });
     this.server.on("connection", (socket: net.Socket) => this.track(socket));
     this.server.on("clientError", (_err, socket: Duplex) => socket.destroy());
   }
@@ -90,8 +116,29 @@ export class EngineApiTap {
     this.o.onCall(call);
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const startedAt = Date.now();
+  /** Runs `go` once the daemon answers; `fail` with the reason it never will. */
+  private whenDaemonUp(go: () => void, fail: (why: string) => void): void {
+    const starting = this.daemonStarting;
+    if (!starting) return go();
+    starting.then(
+      () => {
+        if (!this.disposed) go();
+      },
+      (err: Error) => fail(err.message),
+    );
+  }
+
+  /** The daemon never started: the CLI prints this sentence. */
+  private refuse(req: http.IncomingMessage, res: http.ServerResponse, why: string, startedAt: number): void {
+    if (res.destroyed || this.disposed) return;
+    this.note(req, 503, startedAt);
+    res.writeHead(503, { "content-type": "application/json" });
+    res.end(JSON.stringify({ message: `the box's Docker daemon did not start (${why}); reload the page for a new box` }));
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, startedAt: number): void {
+    // The CLI gave up while the daemon was starting (Ctrl-C): nothing to forward.
+    if (res.destroyed) return this.note(req, 0, startedAt);
     const upstream = http.request({
       socketPath: this.o.daemonPath,
       method: req.method,
@@ -130,8 +177,8 @@ export class EngineApiTap {
   }
 
   /** attach, exec, BuildKit sessions: the request as it came, then bytes both ways. */
-  private hijack(req: http.IncomingMessage, client: Duplex, head: Buffer): void {
-    const startedAt = Date.now();
+  private hijack(req: http.IncomingMessage, client: Duplex, head: Buffer, startedAt: number): void {
+    if (client.destroyed) return this.note(req, 0, startedAt);
     const daemon = net.connect(this.o.daemonPath);
     this.track(daemon);
     const close = () => {

@@ -26,13 +26,23 @@ export interface Acquired {
   box: Box;
   /** Set when the learner's previous box was gone and this one replaces it. */
   replacedBecause?: RemovalReason;
+  /**
+   * Settles once the box's own Docker daemon answers: already settled for a box that was
+   * ready (warm, or the learner's own). Rejects if the daemon never starts; the box is then
+   * removed (reason "died") and its learner told, as for any box that dies.
+   */
+  daemonReady: Promise<void>;
 }
 
 export interface SandboxManager {
   /** Adopts live boxes of this instance, reaps dead ones, fills the warm pool, starts reaping. */
   start(): Promise<void>;
-  /** The learner's box: their live one, else a warm one, else a new one. Ready to use. */
-  acquire(learnerId: string): Promise<Acquired>;
+  /**
+   * The learner's box: their live one, else a warm one, else a new one. Ready to use, its
+   * daemon answering; with `shellFirst`, as soon as a shell can be opened in it (a new
+   * box's daemon needs as long again), `daemonReady` telling when the rest is.
+   */
+  acquire(learnerId: string, o?: { shellFirst?: boolean }): Promise<Acquired>;
   boxOf(learnerId: string): Box | undefined;
   /** Whether the learner's box still runs; a box found dead is removed (reason "died"). */
   verify(learnerId: string): Promise<boolean>;

@@ -236,7 +236,8 @@ export class TerminalGateway {
       this.d.events?.emit({ type: "box", learnerId, state: "starting" });
       let acquired;
       try {
-        acquired = await this.d.sandbox.acquire(learnerId);
+        // The prompt does not wait for the box's daemon (a new box's needs as long again).
+        acquired = await this.d.sandbox.acquire(learnerId, { shellFirst: true });
       } catch (err) {
         this.d.log.error(`box for learner ${learnerId}: ${(err as Error).message}`);
         const told = err instanceof EngineUnavailableError ? BOX_MESSAGES.engineDown : BOX_MESSAGES.failed((err as Error).message);
@@ -248,9 +249,17 @@ export class TerminalGateway {
         clearTimeout(sayStarting);
       }
       if (socket.disconnected || this.disposed) return;
-      const { box, replacedBecause } = acquired;
-      this.d.grader.watch(learnerId, box);
-      this.setUpLesson(learnerId, box, socket.handshake.query.lesson);
+      const { box, replacedBecause, daemonReady } = acquired;
+      // Checks and lesson set-up talk to the daemon: they start once it answers. A daemon
+      // that never does takes the box with it, which the learner is told (onRemoved).
+      daemonReady.then(
+        () => {
+          if (this.disposed || this.d.sandbox.boxOf(learnerId)?.id !== box.id) return;
+          this.d.grader.watch(learnerId, box);
+          this.setUpLesson(learnerId, box, socket.handshake.query.lesson);
+        },
+        () => undefined,
+      );
 
       let session = this.terminals.get(learnerId);
       // A shell in another box (the learner's previous one) is stale. Not "whenever the box

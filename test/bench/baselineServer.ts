@@ -78,13 +78,13 @@ class LocalShellSandbox implements SandboxManager {
   }
   async acquire(learnerId: string): Promise<Acquired> {
     const current = this.boxes.get(learnerId);
-    if (current) return { box: current };
+    if (current) return { box: current, daemonReady: Promise.resolve() };
     const pooled = this.pool.shift();
     if (pooled && this.prepared.left > 0) this.prepared.left--;
     const box = pooled ? { ...pooled, learnerId } : this.newBox(learnerId);
     this.boxes.set(learnerId, box);
     this.fillPool();
-    return { box };
+    return { box, daemonReady: Promise.resolve() };
   }
   boxOf(learnerId: string): Box | undefined {
     return this.boxes.get(learnerId);

@@ -13,7 +13,7 @@ import { reapLegacyBoxes } from "../../server/provision/legacyBoxes.ts";
 import { ensureBoxNetwork } from "../../server/sandbox/boxNetwork.ts";
 import { BOX_ISOLATION, LABEL } from "../../server/sandbox/labels.ts";
 import type { Box, RemovalReason } from "../../server/sandbox/sandboxManager.ts";
-import type { DockerSandbox } from "../../server/sandbox/dockerSandbox.ts";
+import { daemonAnswers, type DockerSandbox } from "../../server/sandbox/dockerSandbox.ts";
 import { sandboxFor } from "../support/sandboxFor.ts";
 import { engineDocker, log, sh, startTestLab, stopTestLab, testHost, until } from "../support/testHost.ts";
 
@@ -386,5 +386,46 @@ describe("lifecycle", () => {
     expect(again.replacedBecause).toBe("died");
     expect(again.box.id).not.toBe(box.id);
     expect((await docker.getContainer(again.box.container).inspect()).State.Running).toBe(true);
+  });
+});
+
+describe("a new box's prompt before its daemon", () => {
+  it("comes as soon as a shell can open, and a `docker` typed at once waits for the daemon instead of failing", async () => {
+    const { box, daemonReady } = await lab.sandbox.acquire("b2000000000000b2", { shellFirst: true });
+    let settled = false;
+    void daemonReady.then(() => (settled = true));
+    // box-init starts the shell relay before containerd, and dockerd after that.
+    expect(fs.existsSync(path.join(path.dirname(box.socketPath), "shell.sock"))).toBe(true);
+    expect(settled).toBe(false);
+    expect(await daemonAnswers(box.socketPath)).toBe(false);
+
+    const early = await sh(box.container, "docker version --format '{{.Server.Os}}' && docker run --rm busybox echo first-run");
+    expect(early.code, early.out).toBe(0);
+    expect(early.out).toContain("linux");
+    expect(early.out).toContain("first-run");
+    await daemonReady;
+    // The wait is shown as part of the call, in the learner's "under the hood" panel.
+    const first = lab.sandbox.recentApiCalls(box)[0];
+    expect(first.status).toBe(200);
+
+    // The same box again (a second tab): handed out at once, its daemon already answering.
+    const again = await lab.sandbox.acquire("b2000000000000b2", { shellFirst: true });
+    expect(again.box.id).toBe(box.id);
+    await again.daemonReady;
+  });
+
+  it("goes with its box when the box dies before its daemon answers: the learner hears it died", async () => {
+    const removed: [string, RemovalReason][] = [];
+    const off = lab.sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));
+    try {
+      const { box, daemonReady } = await lab.sandbox.acquire("b3000000000000b3", { shellFirst: true });
+      await docker.getContainer(box.container).kill();
+      await expect(daemonReady).rejects.toThrow(/stopped while starting|did not start/);
+      await until(async () => removed.some(([id, reason]) => id === box.id && reason === "died"), 30_000, "the box removed as died");
+      await until(async () => !(await exists(box.container)), 60_000, "the container gone");
+      expect(lab.sandbox.boxOf("b3000000000000b3")).toBeUndefined();
+    } finally {
+      off();
+    }
   });
 });
