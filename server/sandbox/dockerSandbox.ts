@@ -100,8 +100,8 @@ export class DockerSandbox implements SandboxManager {
   /** Each box's "under the hood" tap, by box id: the socket its docker CLI talks to. */
   private readonly taps = new Map<string, EngineApiTap>();
   /**
-   * Boxes handed out before their daemon answered, by box id: settles when it does. A box
-   * not in here had its daemon answering when it was handed out (warm, adopted).
+   * Boxes handed out before their daemon answered, by box id, until it does: settles then.
+   * A box not in here has a daemon that answers (or had, when it was handed out).
    */
   private readonly daemons = new Map<string, Promise<void>>();
   private filling = 0;
@@ -421,7 +421,7 @@ export class DockerSandbox implements SandboxManager {
     const now = Date.now();
     for (const t of [...this.boxes.values()]) {
       if (now - t.box.createdAt > this.o.maxLifetimeMs) await this.destroy(t.box.id, "lifetime");
-      else if (t.attached === 0 && now - t.idleSince > this.o.idleTimeoutMs) await this.destroy(t.box.id, "idle");
+      else if (t.attached === 0 && !this.daemons.has(t.box.id) && now - t.idleSince > this.o.idleTimeoutMs) await this.destroy(t.box.id, "idle");
     }
     for (const b of [...this.pool]) {
       if (now - b.createdAt > this.o.maxLifetimeMs) await this.destroy(b.id, "lifetime");
@@ -500,13 +500,19 @@ export class DockerSandbox implements SandboxManager {
             throw err;
           }
           handOut(box);
-          await daemonReady.catch(async (err: Error) => {
-            this.o.log.warn(`box ${this.nameOf(box)}: ${err.message}; removing it`);
+          try {
+            await daemonReady;
+            this.daemons.delete(box.id);
+            // Idle time counts from when the box is whole (reap() leaves a starting box be).
+            const t = this.boxes.get(learnerId);
+            if (t?.box.id === box.id && t.attached === 0) t.idleSince = Date.now();
+          } catch (err) {
+            this.o.log.warn(`box ${this.nameOf(box)}: ${(err as Error).message}; removing it`);
             // The learner's turn first: acquire() records the box as theirs, then hears it went.
             await new Promise((r) => setImmediate(r));
             if (this.list().some((b) => b.id === box.id)) await this.destroy(box.id, "died");
             else await this.removeBox(box, "died", false);
-          });
+          }
         })
         .catch(fail)
         .finally(() => this.inFlight.delete(started));
