@@ -493,7 +493,7 @@ export class DockerSandbox implements SandboxManager {
           const { box, shellReady, daemonReady } = await this.createBoxNow(learnerId);
           this.daemons.set(box.id, daemonReady);
           try {
-            await Promise.race([shellReady, daemonReady]);
+            await Promise.race([shellReady(), daemonReady]);
           } catch (err) {
             this.daemons.delete(box.id);
             await this.removeBox(box, "died", false);
@@ -522,12 +522,13 @@ export class DockerSandbox implements SandboxManager {
 
   /**
    * Creates, starts and confines a box; a box that fails that far is removed. The shell
-   * relay and the daemon come after, as `shellReady` and `daemonReady`: whoever holds the
-   * box decides what a daemon that never answers means.
+   * relay and the daemon come after: `shellReady()` waits for the relay (only a learner's
+   * box asks), `daemonReady` settles with the daemon. Whoever holds the box decides what a
+   * daemon that never answers means.
    */
   private async createBoxNow(
     learnerId: string | undefined,
-  ): Promise<{ box: Box; shellReady: Promise<void>; daemonReady: Promise<void> }> {
+  ): Promise<{ box: Box; shellReady: () => Promise<void>; daemonReady: Promise<void> }> {
     const id = crypto.randomBytes(6).toString("hex");
     const boxDir = path.join(this.boxesDir, id);
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
@@ -614,8 +615,7 @@ export class DockerSandbox implements SandboxManager {
       const starting = { done: false };
       const daemonReady = this.waitForDaemon(box).finally(() => (starting.done = true));
       daemonReady.then(daemon.resolve, daemon.reject);
-      const shellReady = this.waitForShellRelay(box, starting);
-      return { box, shellReady, daemonReady };
+      return { box, shellReady: () => this.waitForShellRelay(box, starting), daemonReady };
     } catch (err) {
       // Never handed out: nobody is told it went (its learner hears why it failed instead).
       await this.removeBox(box, "died", false);
