@@ -9,7 +9,19 @@ set -eu
 # The host hands the box its cgroup and isolates its network port just after the box
 # starts, then says so in /shiplab: nothing below may run before that.
 i=0
-while [ ! -e /shiplab/.confined ] && [ "$i" -lt 600 ]; do sleep 0.05; i=$((i + 1)); done
+while [ ! -e /shiplab/.confined ] && [ "$i" -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
+
+# The learner's side of the box, as soon as it may run: the server hands the learner their
+# prompt once shell.sock is there, and the daemon comes about a second later.
+learner_side() {
+  # The learner's terminals: each connection to shell.sock is a `bash -l` on a pty, started
+  # here, by the box's own init, so it is confined like everything else in the box.
+  shiplab-shell-relay /shiplab/shell.sock &
+  # The learner's `docker` talks to the server's "under the hood" tap (api.sock), which
+  # forwards every request to the daemon (waiting for it while it starts) and shows the
+  # learner the REST calls it made.
+  ln -sfn /shiplab/api.sock /var/run/docker.sock
+}
 
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   # cgroup v2: our own writable mount; the box's processes move to a leaf ("init") so the
@@ -23,7 +35,13 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   done
   # Without controllers to hand down, `docker run -m` in the box would limit nothing.
   [ -n "$(cat /sys/fs/cgroup/cgroup.subtree_control)" ] || echo "shiplab-box-init: no cgroup controllers delegated to this box" >&2
+  # Only now: a shell started before the move above could be left in the box's root
+  # cgroup, which would then refuse to hand its controllers down.
+  learner_side
 else
+  # Moving nothing, mounting only: the shells may start first (the mounts below took
+  # 0.3 s of a cold box's start here, and the learner waited for them).
+  learner_side
   # cgroup v1 (or hybrid): mount each hierarchy the box is in; the cgroup namespace makes
   # the box's own cgroup the root of every mount. Only existing hierarchies can be
   # mounted from a user namespace, so no new one (and no release_agent) can be made.
@@ -59,16 +77,7 @@ done
 printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
 
 # /shiplab is a small host tmpfs: the server reads this box's daemon through the socket here.
-mkdir -p /shiplab
 rm -f /shiplab/docker.sock /var/run/docker.pid
-
-# The learner's terminals: each connection to shell.sock is a `bash -l` on a pty, started
-# here, by the box's own init, so it is confined like everything else in the box.
-shiplab-shell-relay /shiplab/shell.sock &
-
-# The learner's `docker` talks to the server's "under the hood" tap (api.sock), which
-# forwards every request to the daemon and shows the learner the REST calls it made.
-ln -sfn /shiplab/api.sock /var/run/docker.sock
 
 # containerd first, and dockerd told where it is: a containerd that dockerd starts itself
 # is found only after a one-second retry of dockerd's (measured: the daemon answered 1.2 s
