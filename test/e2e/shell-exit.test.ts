@@ -160,7 +160,9 @@ describe("a shell that the learner exits comes back", () => {
     const p = await learner(lab.url);
     const learnerId = await p.learnerId();
     const before = lab.sandbox.boxOf(learnerId)!;
-    await p.type("kill -9 $(pidof dockerd)");
+    // The prompt comes before the box's daemon: `docker info` waits for it (in the tap), so
+    // there is a dockerd to kill.
+    await p.type("docker info >/dev/null 2>&1; kill -9 $(pidof dockerd)");
     await p.waitForBoxStatus("Press Enter", 60_000);
     await until(async () => !lab.sandbox.list().some((b) => b.id === before.id), 30_000, "the dead box to be removed");
     await p.type("");
