@@ -97,10 +97,24 @@ describe("box limits", () => {
     await sh(box.container, "head -c 40m /dev/zero | tr '\\0' 'x' | fold -w 200 > /proc/1/fd/1; echo flooded", 120_000);
     const logPath = (await docker.getContainer(box.container).inspect()).LogPath;
     const dir = path.dirname(logPath);
-    const onHost = fs
-      .readdirSync(dir)
-      .filter((f) => f.startsWith(path.basename(logPath)))
-      .reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0);
+    // The engine may still be writing and rotating the flood after the exec ended: a file
+    // can go between listing and reading it, so read until two looks a second apart agree.
+    const logBytes = () =>
+      fs
+        .readdirSync(dir)
+        .filter((f) => f.startsWith(path.basename(logPath)))
+        .reduce((sum, f) => sum + (fs.statSync(path.join(dir, f), { throwIfNoEntry: false })?.size ?? 0), 0);
+    let onHost = -1;
+    await until(
+      async () => {
+        const before = onHost;
+        onHost = logBytes();
+        if (onHost !== before) await new Promise((r) => setTimeout(r, 1000));
+        return onHost === before || undefined;
+      },
+      60_000,
+      "the box's log on the host to stop changing",
+    );
     expect(onHost).toBeGreaterThan(1 * MiB); // the flood did reach the log
     expect(onHost).toBeLessThanOrEqual(12 * MiB);
     await neighbourIsFine();
