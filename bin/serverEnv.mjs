@@ -25,5 +25,19 @@ export function serverEnv(env = process.env) {
     ...env,
     MALLOC_ARENA_MAX: env.MALLOC_ARENA_MAX ?? "2",
     MALLOC_MMAP_THRESHOLD_: env.MALLOC_MMAP_THRESHOLD_ ?? "131072",
+    NODE_OPTIONS: withSemiSpaceCap(env.NODE_OPTIONS),
   };
+}
+
+/**
+ * V8's young generation held to 2 MiB per semi-space (an operator's own
+ * --max-semi-space-size is kept). V8 grows it up to 16 MiB per semi-space when much of
+ * what is allocated survives a scavenge, as the terminals' output does while 30 learners'
+ * shells print, and it seldom gives that back.
+ */
+export const SEMI_SPACE_FLAG = "--max-semi-space-size=2";
+
+function withSemiSpaceCap(nodeOptions = "") {
+  if (/--max-semi-space-size\b/.test(nodeOptions)) return nodeOptions;
+  return [nodeOptions, SEMI_SPACE_FLAG].filter(Boolean).join(" ");
 }
