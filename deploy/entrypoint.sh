@@ -32,8 +32,13 @@ fi
 
 cd /opt/shiplab
 # malloc as `npm start` runs the server: at most two arenas, and big blocks always mapped
-# on their own (bin/serverEnv.mjs says why).
+# on their own (bin/serverEnv.mjs says why),
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 export MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-131072}"
+# and V8's young generation held to 2 MiB per semi-space, unless the operator set their own.
+case " ${NODE_OPTIONS:-} " in
+  *" --max-semi-space-size"*) ;;
+  *) export NODE_OPTIONS="${NODE_OPTIONS:+$NODE_OPTIONS }--max-semi-space-size=2" ;;
+esac
 # The server compiled to JavaScript (npm run image builds dist/server): no tsx at run time.
 exec node dist/server/cli.mjs "$@"
