@@ -103,7 +103,7 @@ export function runInLessonBox(lb: LessonBox, script: string, timeoutMs?: number
 export async function freshStart(lb: LessonBox): Promise<number> {
   await runInBox(lb, "docker rm -f $(docker ps -aq) >/dev/null 2>&1 || true\ndocker network prune -f >/dev/null\ndocker volume prune -af >/dev/null");
   const since = (Math.floor(Date.now() / 1000) + 1) * 1000;
-  // setTimeout may wake a millisecond early: wait until the clock has really passed `since`.
+  // setTimeout may wake a millisecond early: wait until the clock has reached `since`.
   while (Date.now() < since) await new Promise((r) => setTimeout(r, since - Date.now() + 1));
   return since;
 }
