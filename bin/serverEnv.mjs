@@ -36,9 +36,11 @@ export function serverEnv(env = process.env) {
  * allocated survives a scavenge, as the terminals' output does while 30 learners' shells
  * print, and seldom gives it back. The bench's server RSS with 31 terminals open fell in
  * two groups over five runs, 74–76 and 91.5 MiB, against ≈72 for the baseline; 16 MiB is
- * about the gap. With the cap: 76.0 MiB (baseline 72.2) in the first run, and a node that
- * grows its new space to 16 MiB holds it at 4 (test/unit/serverEnv.test.ts). Echo under
- * load did not get slower (p95 26 ms beside 30 printing terminals; 49 before).
+ * about the gap. With the cap, two runs: 76.0 and 76.2 MiB (baseline 72.2, 72.0), and a
+ * node that grows its new space to 16 MiB holds it at 4 (test/unit/serverEnv.test.ts).
+ * What more scavenges could cost was not seen past the bench's noise: echo beside 30
+ * printing terminals p95 26 and 50 ms (19–49 in the five runs before), a check passed
+ * after its daemon event p95 219 and 671 ms (173–474 before).
  */
 export const SEMI_SPACE_FLAG = "--max-semi-space-size=2";
 
