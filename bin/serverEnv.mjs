@@ -42,7 +42,7 @@ export function serverEnv(env = process.env) {
  * printing terminals p95 26 and 50 ms (19–49 in the five runs before), a check passed
  * after its daemon event p95 219 and 671 ms (173–474 before).
  */
-export const SEMI_SPACE_FLAG = "--max-semi-space-size=2";
+const SEMI_SPACE_FLAG = "--max-semi-space-size=2";
 
 function withSemiSpaceCap(nodeOptions = "") {
   if (/--max-semi-space-size\b/.test(nodeOptions)) return nodeOptions;
