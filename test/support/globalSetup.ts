@@ -4,7 +4,7 @@ import { consoleLogger } from "../../server/log.ts";
 import { ensureHostPackages } from "../../server/provision/hostPackages.ts";
 import { provision } from "../../server/provision/index.ts";
 import { removeStaleFirewallRules } from "../../server/sandbox/boxNetwork.ts";
-import { removeStaleTestDbs, removeTestDisks, removeTestObjects, testConfig } from "./testHost.ts";
+import { removeEndedRunsObjects, removeStaleTestDbs, removeTestDisks, removeTestObjects, testConfig } from "./testHost.ts";
 
 export default async function setup(): Promise<() => Promise<void>> {
   const log = consoleLogger("test setup");
@@ -12,6 +12,8 @@ export default async function setup(): Promise<() => Promise<void>> {
   await ensureHostPackages(log, { chromium: "chromium" });
   const host = await provision(testConfig(), log);
   await removeTestObjects();
+  const leftovers = await removeEndedRunsObjects();
+  if (leftovers > 0) log.info(`removed ${leftovers} Docker objects that earlier test runs, ended without their clean-up, left behind`);
   return async () => {
     await removeTestObjects();
     await removeStaleFirewallRules();

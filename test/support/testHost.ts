@@ -115,6 +115,47 @@ export async function removeTestObjects(instance?: string): Promise<void> {
   for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
 }
 
+/**
+ * Whether a run's label value names a run that has ended: `run-<pid>` (vitest.config.ts)
+ * whose process is gone. A named run (a developer's SHIPLAB_TEST_RUN) is never judged
+ * ended, nor one whose pid another process has taken since: both are left alone.
+ */
+export function runHasEnded(run: string, isAlive = (pid: number) => processExists(pid)): boolean {
+  const pid = /^run-(\d+)$/.exec(run)?.[1];
+  return pid !== undefined && !isAlive(Number(pid));
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Removes what earlier runs that ended without their clean-up (killed, or the machine
+ * stopped) left behind: their containers, then networks, then volumes. Each run removes
+ * its own at its end; this catches the rest at the next run's start.
+ */
+export async function removeEndedRunsObjects(): Promise<number> {
+  const docker = engineDocker();
+  const filters = { label: [LABEL.test] };
+  const ended = (labels: Record<string, string> | undefined) => runHasEnded(labels?.[LABEL.test] ?? "");
+  let removed = 0;
+  const count = () => void removed++;
+  for (const c of await docker.listContainers({ all: true, filters })) {
+    if (ended(c.Labels)) await docker.getContainer(c.Id).remove({ force: true, v: true }).then(count, () => undefined);
+  }
+  for (const n of await docker.listNetworks({ filters })) {
+    if (ended(n.Labels)) await docker.getNetwork(n.Id).remove().then(count, () => undefined);
+  }
+  const { Volumes } = await docker.listVolumes({ filters });
+  for (const v of Volumes ?? []) if (ended(v.Labels ?? undefined)) await docker.getVolume(v.Name).remove().then(count, () => undefined);
+  return removed;
+}
+
 /** Unmounts and deletes box disks whose box is gone (a test killed half-way). */
 export async function removeTestDisks(): Promise<void> {
   const boxes = path.join(testConfig().stateDir, "boxes");
