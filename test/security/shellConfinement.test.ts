@@ -110,8 +110,7 @@ describe.each([
   it("shares every namespace, the cgroup, the capabilities and the seccomp filter of the box's daemon", async () => {
     // The prompt comes as soon as a shell can open; the box's init becomes its daemon about
     // a second later (longer on a loaded machine), so wait for the daemon before comparing.
-    const waited = await typed("i=0; until pgrep -x dockerd >/dev/null || [ $i -ge 250 ]; do sleep 0.1; i=$((i+1)); done; pgrep -x dockerd");
-    expect(waited.trim(), "the box's daemon is running").toMatch(/^\d+$/);
+    await until(async () => /^\d+$/.test((await typed("pgrep -x dockerd")).trim()) || undefined, 25_000, "the box's daemon to run");
     const compare = await typed(
       'd=$(pgrep -o -x dockerd); for n in cgroup ipc mnt net pid user uts; do [ "$(readlink /proc/$$/ns/$n)" = "$(readlink /proc/$d/ns/$n)" ] && echo "same $n" || echo "differs $n"; done; ' +
         '[ "$(cat /proc/$$/cgroup)" = "$(cat /proc/$d/cgroup)" ] && echo "same cgroups" || echo "differs cgroups"; ' +

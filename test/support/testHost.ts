@@ -102,17 +102,8 @@ export async function sh(container: string, script: string, timeoutMs = 120_000)
 
 /** Removes every container, network and volume a test labelled, whatever happened. */
 export async function removeTestObjects(instance?: string): Promise<void> {
-  const docker = engineDocker();
   const run = `${LABEL.test}=${testConfig().testRun}`;
-  const label = instance ? [run, `${LABEL.instance}=${instance}`] : [run];
-  for (const c of await docker.listContainers({ all: true, filters: { label } })) {
-    await docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined);
-  }
-  for (const n of await docker.listNetworks({ filters: { label } })) {
-    await docker.getNetwork(n.Id).remove().catch(() => undefined);
-  }
-  const { Volumes } = await docker.listVolumes({ filters: { label } });
-  for (const v of Volumes ?? []) await docker.getVolume(v.Name).remove().catch(() => undefined);
+  await removeLabelled(instance ? [run, `${LABEL.instance}=${instance}`] : [run]);
 }
 
 /**
@@ -136,23 +127,30 @@ function processExists(pid: number): boolean {
 
 /**
  * Removes what earlier runs that ended without their clean-up (killed, or the machine
- * stopped) left behind: their containers, then networks, then volumes. Each run removes
- * its own at its end; this catches the rest at the next run's start.
+ * stopped) left behind. Each run removes its own at its end; this catches the rest at the
+ * next run's start. Returns how many objects went.
  */
-export async function removeEndedRunsObjects(): Promise<number> {
+export function removeEndedRunsObjects(): Promise<number> {
+  return removeLabelled([LABEL.test], (labels) => runHasEnded(labels?.[LABEL.test] ?? ""));
+}
+
+/**
+ * Removes the containers, then networks, then volumes that match the label filter (and
+ * `chosen`, when given); one that cannot be removed is left. Returns how many went.
+ */
+async function removeLabelled(label: string[], chosen: (labels: Record<string, string> | undefined) => boolean = () => true): Promise<number> {
   const docker = engineDocker();
-  const filters = { label: [LABEL.test] };
-  const ended = (labels: Record<string, string> | undefined) => runHasEnded(labels?.[LABEL.test] ?? "");
+  const filters = { label };
   let removed = 0;
   const count = () => void removed++;
   for (const c of await docker.listContainers({ all: true, filters })) {
-    if (ended(c.Labels)) await docker.getContainer(c.Id).remove({ force: true, v: true }).then(count, () => undefined);
+    if (chosen(c.Labels)) await docker.getContainer(c.Id).remove({ force: true, v: true }).then(count, () => undefined);
   }
   for (const n of await docker.listNetworks({ filters })) {
-    if (ended(n.Labels)) await docker.getNetwork(n.Id).remove().then(count, () => undefined);
+    if (chosen(n.Labels)) await docker.getNetwork(n.Id).remove().then(count, () => undefined);
   }
   const { Volumes } = await docker.listVolumes({ filters });
-  for (const v of Volumes ?? []) if (ended(v.Labels ?? undefined)) await docker.getVolume(v.Name).remove().then(count, () => undefined);
+  for (const v of Volumes ?? []) if (chosen(v.Labels ?? undefined)) await docker.getVolume(v.Name).remove().then(count, () => undefined);
   return removed;
 }
 
