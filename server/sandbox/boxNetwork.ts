@@ -4,11 +4,13 @@
 // rules here are all there is: raw PREROUTING drops whatever a box sends to anything but
 // the gateway address, INPUT lets it reach the gate's port and nothing else, FORWARD drops
 // anything a box would send through the host, IPv6 is off on the bridge, and each box's
-// bridge port is isolated, so boxes cannot reach each other even at layer 2.
+// bridge port is isolated, so boxes cannot reach each other even at layer 2. Docker makes the
+// network and its bridge; Shiplab attaches each box to it itself (attachBox).
 import crypto from "node:crypto";
 import fs from "node:fs";
 import type Docker from "dockerode";
 import { run } from "../host/run.ts";
+import { BoxSubnet } from "./boxAddresses.ts";
 import { baseLabels } from "./labels.ts";
 
 export interface BoxNetwork {
@@ -35,23 +37,95 @@ export function networkNames(instance: string): NetworkNames {
   return { name: `shiplab-${instance}`, bridge: `shl${h}`, chain: `SHIPLAB-${h}`, forwardChain: `SHIPLAB-${h}-F`, rawChain: `SHIPLAB-${h}-R` };
 }
 
+/** The host end of a box's link to the bridge (interface names are at most 15 characters). */
+export function boxPortName(boxId: string): string {
+  return `shv${boxId}`;
+}
+
+/** The network interfaces in the namespace of process `pid`, by name. */
+export function interfacesOf(pid: number, procRoot = "/proc"): string[] {
+  return fs
+    .readFileSync(`${procRoot}/${pid}/net/dev`, "utf8")
+    .split("\n")
+    .slice(2) // two header lines
+    .map((line) => line.split(":")[0].trim())
+    .filter(Boolean);
+}
+
 /**
- * Isolates the bridge port of the box whose init is `pid`, and checks that it took: the
- * box must not be handed out on a bridge where it could reach its neighbours.
+ * Writes 1 to a bridge port's `isolated` flag and checks that it took: a box must not be
+ * handed out on a bridge where it could reach its neighbours.
  */
-export function isolateBoxPort(net: BoxNetwork, pid: number, procRoot = "/proc", sysClassNet = "/sys/class/net"): string {
-  // The box's eth0 names its host-side peer by interface index; the box's own /sys says which.
-  const peerIndex = fs.readFileSync(`${procRoot}/${pid}/root/sys/class/net/eth0/iflink`, "utf8").trim();
-  const brif = `${sysClassNet}/${net.bridge}/brif`;
-  const port = (fs.existsSync(brif) ? fs.readdirSync(brif) : []).find(
-    (p) => fs.readFileSync(`${sysClassNet}/${p}/ifindex`, "utf8").trim() === peerIndex,
-  );
-  if (!port) throw new Error(`the box (pid ${pid}) has no port on bridge ${net.bridge}`);
-  fs.writeFileSync(`${brif}/${port}/isolated`, "1");
-  if (fs.readFileSync(`${brif}/${port}/isolated`, "utf8").trim() !== "1") {
-    throw new Error(`bridge port ${port} cannot be isolated (kernel older than 4.18?)`);
+export function isolatePort(bridge: string, port: string, sysClassNet = "/sys/class/net"): void {
+  const flag = `${sysClassNet}/${bridge}/brif/${port}/isolated`;
+  if (!fs.existsSync(flag)) throw new Error(`${port} is not a port of bridge ${bridge}`);
+  fs.writeFileSync(flag, "1");
+  if (fs.readFileSync(flag, "utf8").trim() !== "1") throw new Error(`bridge port ${port} cannot be isolated (kernel older than 4.18?)`);
+}
+
+/** The address of the box whose port is `port`, or undefined when there is no such port. */
+export function portAddress(net: BoxNetwork, port: string, sysClassNet = "/sys/class/net"): string | undefined {
+  let ifindex: string;
+  try {
+    ifindex = fs.readFileSync(`${sysClassNet}/${port}/ifindex`, "utf8");
+  } catch {
+    return undefined;
   }
-  return port;
+  return new BoxSubnet(net.subnet, net.gateway).addressFor(Number(ifindex));
+}
+
+/**
+ * Puts the box whose init is `pid` on the box bridge, and returns its address: a veth pair
+ * whose box end is the box's eth0, with the address and a default route through the
+ * gateway, and whose host end is a port of the bridge, isolated before it comes up. The
+ * box was started with no network from Docker: Docker's attachment of a container to a
+ * network costs ≈0.6 s of a cold box's start (a re-exec of dockerd as a prestart hook, two
+ * more for IPv6 and for the embedded DNS resolver, and a dozen iptables runs for that
+ * resolver, which boxes do not use: their names are in /etc/hosts); this costs a few
+ * milliseconds. Nothing of the box runs yet (box-init waits for confine()), and only its
+ * network namespace is entered, with the host's own `ip`. An address that `taken` says
+ * another box holds (see boxAddresses.ts) is given up for a port with a new index.
+ */
+export async function attachBox(net: BoxNetwork, pid: number, boxId: string, taken: (address: string) => boolean): Promise<string> {
+  // The box's own namespace must hold nothing but loopback: an interface Docker gave it
+  // would be a way around the bridge's rules (the engine runs with --bridge none, so a
+  // container on the default network gets none; this checks that it stays so).
+  const found = interfacesOf(pid);
+  if (found.join(",") !== "lo") throw new Error(`the box (pid ${pid}) has network interfaces Shiplab did not give it: ${found.join(", ")}`);
+  const port = boxPortName(boxId);
+  let address: string | undefined;
+  for (let attempt = 1; address === undefined; attempt++) {
+    await run("ip", ["link", "add", port, "master", net.bridge, "type", "veth", "peer", "name", "eth0", "netns", String(pid)]);
+    address = portAddress(net, port);
+    if (address === undefined || taken(address)) {
+      // Deleting one end deletes both.
+      await run("ip", ["link", "del", port]);
+      if (attempt === 3) throw new Error(`no free address on the box network for box ${boxId} (${address ?? "no port"} taken)`);
+      address = undefined;
+    }
+  }
+  isolatePort(net.bridge, port);
+  // No IPv6 in the box, as Docker left it when the network had none (the bridge has none
+  // either: see disableIpv6), then the address and the route, in one `ip` run.
+  await run(
+    "nsenter",
+    [
+      `--net=/proc/${pid}/ns/net`,
+      "sh",
+      "-c",
+      'for k in all default eth0; do f=/proc/sys/net/ipv6/conf/$k/disable_ipv6; [ ! -e $f ] || echo 1 > $f; done; exec ip -batch -',
+    ],
+    {
+      input: [
+        `addr add ${address}/${net.subnet.split("/")[1]} dev eth0`,
+        "link set eth0 up",
+        `route add default via ${net.gateway}`,
+        "",
+      ].join("\n"),
+    },
+  );
+  await run("ip", ["link", "set", port, "up"]);
+  return address;
 }
 
 export async function ensureBoxNetwork(docker: Docker, instance: string, testRun: string | undefined): Promise<BoxNetwork> {

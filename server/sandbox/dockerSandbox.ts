@@ -9,7 +9,7 @@ import { EventStream } from "../docker/eventStream.ts";
 import { inBackground } from "../background.ts";
 import type { Logger } from "../log.ts";
 import { LAB_REGISTRY_HOST } from "../registry/labGate.ts";
-import { isolateBoxPort, type BoxNetwork } from "./boxNetwork.ts";
+import { attachBox, boxPortName, portAddress, type BoxNetwork } from "./boxNetwork.ts";
 import { delegateCgroups, hostRootOf } from "./boxCgroups.ts";
 import { EngineUnavailableError, isEngineUnreachable } from "./errors.ts";
 import { API_TAP_SOCKET, createSocketDir, removeBoxDir, SHELL_RELAY_SOCKET, socketBeside, socketDir } from "./boxSocketDir.ts";
@@ -88,7 +88,7 @@ export async function daemonAnswers(socketPath: string): Promise<boolean> {
 
 export class DockerSandbox implements SandboxManager {
   private readonly boxes = new Map<string, Tracked>();
-  /** Each box container's address on the box network, once looked up. */
+  /** Each box's address on the box network, by box id, from when it is attached to when it is gone. */
   private readonly addresses = new Map<string, string>();
   private readonly pool: Box[] = [];
   private readonly pending = new Map<string, Promise<Acquired>>();
@@ -181,7 +181,10 @@ export class DockerSandbox implements SandboxManager {
       // A box made another way (before user namespaces) is reaped; its learner gets a new one.
       const current = c.Labels[LABEL.isolation] === BOX_ISOLATION;
       const alive = current && c.State === "running" && (name.startsWith(learnerPrefix) || name.startsWith(poolPrefix));
-      if (alive && (await daemonAnswers(box.socketPath))) {
+      // Its address is read back from its port on the bridge (a box without one is not kept).
+      const address = alive && isBoxId(id) ? portAddress(this.o.network, boxPortName(id)) : undefined;
+      if (address && !this.addressTaken(address) && (await daemonAnswers(box.socketPath))) {
+        this.addresses.set(id, address);
         kept.add(id);
         // The last server's tap went with it: the learner's `docker` needs a new one. One
         // that cannot be opened (the box's root tampered with its folder) costs only the
@@ -299,21 +302,22 @@ export class DockerSandbox implements SandboxManager {
 
   /**
    * The learner whose box has this address on the box network (the lab gate asks, to know
-   * whose push it is). Addresses are noted as boxes are confined; an adopted box's is
-   * looked up once.
+   * whose push it is).
    */
   async learnerAt(address: string): Promise<string | undefined> {
     const ip = address.replace(/^::ffff:/, "");
-    for (const [learnerId, t] of this.boxes) {
-      let known = this.addresses.get(t.box.container);
-      if (known === undefined) {
-        const info = await this.o.docker.getContainer(t.box.container).inspect().catch(() => undefined);
-        known = info?.NetworkSettings.Networks?.[this.o.network.name]?.IPAddress ?? "";
-        if (known) this.addresses.set(t.box.container, known);
-      }
-      if (known === ip) return learnerId;
-    }
+    for (const [learnerId, t] of this.boxes) if (this.addresses.get(t.box.id) === ip) return learnerId;
     return undefined;
+  }
+
+  private addressTaken(address: string): boolean {
+    for (const a of this.addresses.values()) if (a === address) return true;
+    return false;
+  }
+
+  /** The box's address on the box network. */
+  addressOf(box: Box): string | undefined {
+    return this.addresses.get(box.id);
   }
 
   async verify(learnerId: string): Promise<boolean> {
@@ -575,10 +579,13 @@ export class DockerSandbox implements SandboxManager {
         HostConfig: {
           Init: true,
           Runtime: this.o.runtime,
-          NetworkMode: this.o.network.name,
+          // No network from Docker: the engine runs with --bridge none, so the default
+          // network is none at all, only loopback; confine() attaches the box to the box
+          // bridge itself (attachBox says why, and checks that Docker gave it nothing).
+          NetworkMode: "bridge",
           ExtraHosts: [`${LAB_REGISTRY_HOST}:${this.o.network.gateway}`],
-          // Docker's embedded DNS would forward unknown names to the host's resolvers; a
-          // loopback upstream keeps every box lookup on this machine (and fails it fast).
+          // Not the host's resolvers: a loopback one keeps every box lookup on this
+          // machine (and fails it fast).
           Dns: ["127.0.0.1"],
           // Capabilities, seccomp and /proc below are those of the box's own user namespace
           // (the engine remaps root): its daemon needs them, and they reach nothing of the
@@ -651,16 +658,13 @@ export class DockerSandbox implements SandboxManager {
   }
 
   /**
-   * Checks that the box's root is not the host's, hands the box its own cgroup, and keeps
-   * it from talking to its neighbours on the network.
+   * Checks that the box's root is not the host's, hands the box its own cgroup, and puts
+   * it on the box bridge where it cannot talk to its neighbours.
    */
   private async confine(box: Box): Promise<void> {
     const info = await this.o.docker.getContainer(box.container).inspect();
     const pid = info.State.Pid;
-    // Its address, for the lab gate to know whose push it is (learnerAt), known here for free.
-    const address = info.NetworkSettings.Networks?.[this.o.network.name]?.IPAddress;
-    if (address) this.addresses.set(box.container, address);
-    isolateBoxPort(this.o.network, pid);
+    this.addresses.set(box.id, await attachBox(this.o.network, pid, box.id, (a) => this.addressTaken(a)));
     if (this.o.runtime === "runc") {
       // Other runtimes (sysbox-runc) make the user namespace and cgroups themselves.
       const root = hostRootOf(pid);
@@ -755,11 +759,12 @@ export class DockerSandbox implements SandboxManager {
     // Told first: the box is no one's from now on, and its learner hears at once (the
     // container's removal can take a second or two, and an acquire waits for it).
     if (notify) for (const l of this.removedListeners) l(box, reason);
-    this.addresses.delete(box.container);
     this.daemons.delete(box.id);
     this.taps.get(box.id)?.dispose();
     this.taps.delete(box.id);
     await this.removeContainer(box.container);
+    // Free once the container is gone: its network namespace, and the veth with it, went too.
+    this.addresses.delete(box.id);
     // The id names a folder: only one of ours is ever removed (a label could say "..").
     if (isBoxId(box.id)) await removeBoxDir(path.join(this.boxesDir, box.id));
     if (reason !== "orphan") this.o.log.info(`removed box ${this.nameOf(box)} (${reason})`);

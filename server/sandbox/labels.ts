@@ -20,5 +20,8 @@ export function isBoxId(id: string | undefined): id is string {
   return typeof id === "string" && /^[0-9a-f]{12}$/.test(id);
 }
 
-/** Today's box: a user-namespaced engine, seccomp profile, delegated cgroup, disk quota. */
-export const BOX_ISOLATION = "userns-1";
+/**
+ * Today's box: a user-namespaced engine, seccomp profile, delegated cgroup, disk quota, and
+ * an isolated port on the box bridge that Shiplab attached itself (-2; -1 was Docker's).
+ */
+export const BOX_ISOLATION = "userns-2";

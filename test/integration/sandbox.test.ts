@@ -10,7 +10,7 @@ import type { Shiplab } from "../../server/main.ts";
 import { namespaceOf } from "../../server/registry/namespace.ts";
 import { NOT_IN_LAB_MESSAGE } from "../../server/registry/labGate.ts";
 import { reapLegacyBoxes } from "../../server/provision/legacyBoxes.ts";
-import { ensureBoxNetwork } from "../../server/sandbox/boxNetwork.ts";
+import { boxPortName, ensureBoxNetwork, interfacesOf, portAddress } from "../../server/sandbox/boxNetwork.ts";
 import { BOX_ISOLATION, LABEL } from "../../server/sandbox/labels.ts";
 import type { Box, RemovalReason } from "../../server/sandbox/sandboxManager.ts";
 import { daemonAnswers, type DockerSandbox } from "../../server/sandbox/dockerSandbox.ts";
@@ -75,7 +75,18 @@ describe("a box", () => {
     expect(info.HostConfig.NanoCpus).toBe(config.boxCpus * 1e9);
     expect(info.HostConfig.PidsLimit).toBe(config.boxPids);
     expect(info.HostConfig.CapDrop).toEqual(expect.arrayContaining(["SYS_MODULE", "SYS_RAWIO", "SYS_BOOT"]));
-    expect(info.HostConfig.NetworkMode).toBe(lab.network.name);
+    // On the box bridge through a port Shiplab made and isolated, at the address that
+    // port's index gives, and through nothing else: Docker gave it no network of its own.
+    const address = lab.sandbox.addressOf(box)!;
+    expect(address).toBe(portAddress(lab.network, boxPortName(box.id)));
+    // (docker0 and veths are the inner daemon's own, for the learner's containers.)
+    expect(interfacesOf(info.State.Pid).filter((n) => n !== "docker0" && !n.startsWith("veth"))).toEqual(["lo", "eth0"]);
+    const peer = (await sh(box.container, "cat /sys/class/net/eth0/iflink")).out.trim();
+    expect(fs.readFileSync(`/sys/class/net/${boxPortName(box.id)}/ifindex`, "utf8").trim()).toBe(peer);
+    expect((await sh(box.container, "ip -color=never -4 -o addr show dev eth0; ip -color=never route")).out).toMatch(
+      new RegExp(`eth0\\s+inet ${address.replaceAll(".", "\\.")}/[\\s\\S]*default via ${lab.network.gateway.replaceAll(".", "\\.")} dev eth0`),
+    );
+    expect(fs.readFileSync(`/sys/class/net/${lab.network.bridge}/brif/${boxPortName(box.id)}/isolated`, "utf8").trim()).toBe("1");
 
     // One disk quota for everything the box writes (test/security/limits.test.ts fills it).
     expect(info.HostConfig.StorageOpt).toEqual({ size: String(config.boxDiskBytes) });
@@ -157,7 +168,7 @@ describe("isolation", () => {
     expect((await innerB.listImages()).flatMap((i) => i.RepoTags ?? [])).not.toContain("only/in-a:latest");
 
     // A listens; A reaches itself (so the probe works), B cannot reach A.
-    const ipA = (await docker.getContainer(a.container).inspect()).NetworkSettings.Networks[lab.network.name].IPAddress;
+    const ipA = lab.sandbox.addressOf(a)!;
     await sh(a.container, "mkdir -p /tmp/www && busybox httpd -p 7000 -h /tmp/www");
     const self = await sh(a.container, `timeout 3 bash -c 'echo > /dev/tcp/${ipA}/7000' && echo reached`);
     expect(self.out).toContain("reached");
@@ -227,6 +238,7 @@ describe("lifecycle", () => {
     const first = await sandboxFor(lab, config);
     await first.start();
     const live = (await first.acquire("f0000000000000f1")).box;
+    const address = first.addressOf(live)!;
     const dead = (await first.acquire("f0000000000000f2")).box;
     await docker.getContainer(dead.container).stop({ t: 1 });
     await first.dispose(); // a server shutting down leaves boxes for the next one
@@ -238,6 +250,9 @@ describe("lifecycle", () => {
       expect(second.boxOf("f0000000000000f2")).toBeUndefined();
       expect(await exists(dead.container)).toBe(false);
       expect(await exists(live.container)).toBe(true);
+      // It keeps its address, which the lab gate reads to know whose push it is.
+      expect(second.addressOf(live)).toBe(address);
+      expect(await second.learnerAt(address)).toBe("f0000000000000f1");
       // The learner's `docker` works again: the new server opened its own tap for the box.
       const ps = await sh(live.container, "docker ps -q && echo docker-answers");
       expect(ps.out).toContain("docker-answers");

@@ -1,13 +1,12 @@
-// Tests isolating a box's bridge port through a fake /proc and /sys/class/net, and the box network's names.
+// Tests isolating a box's bridge port and reading a namespace's interfaces through a fake
+// /proc and /sys/class/net, and the box network's names.
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type BoxNetwork, isolateBoxPort, networkNames } from "../../server/sandbox/boxNetwork.ts";
+import { boxPortName, interfacesOf, isolatePort, networkNames } from "../../server/sandbox/boxNetwork.ts";
 
-const net = (bridge: string): BoxNetwork => ({ name: "shiplab-test", bridge, gateway: "172.30.0.1", subnet: "172.30.0.0/16" });
-
-describe("isolateBoxPort", () => {
+describe("isolatePort and interfacesOf", () => {
   let root: string;
   let sysClassNet: string;
   let procRoot: string;
@@ -21,46 +20,53 @@ describe("isolateBoxPort", () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  /** A host interface with its index, as a port of `bridge`; returns its isolated file. */
-  function port(bridge: string, name: string, ifindex: number): string {
-    fs.mkdirSync(path.join(sysClassNet, name), { recursive: true });
-    fs.writeFileSync(path.join(sysClassNet, name, "ifindex"), `${ifindex}\n`);
+  /** A port `name` of `bridge`; returns its isolated flag. */
+  function port(bridge: string, name: string): string {
     const dir = path.join(sysClassNet, bridge, "brif", name);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, "isolated"), "0\n");
     return path.join(dir, "isolated");
   }
 
-  /** A box init whose eth0's peer is host interface `peer`. */
-  function box(pid: number, peer: number): void {
-    const dir = path.join(procRoot, String(pid), "root", "sys", "class", "net", "eth0");
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(path.join(dir, "iflink"), `${peer}\n`);
-  }
-
-  it("isolates the box's own port, found by its peer's interface index, and no other", () => {
-    const mine = port("shl1234abcd", "veth1a2b3c4", 17);
-    const neighbour = port("shl1234abcd", "veth5d6e7f8", 19);
-    box(4242, 17);
-    expect(isolateBoxPort(net("shl1234abcd"), 4242, procRoot, sysClassNet)).toBe("veth1a2b3c4");
+  it("isolates the box's own port and no other", () => {
+    const mine = port("shl1234abcd", boxPortName("0123456789ab"));
+    const neighbour = port("shl1234abcd", boxPortName("ba9876543210"));
+    isolatePort("shl1234abcd", boxPortName("0123456789ab"), sysClassNet);
     expect(fs.readFileSync(mine, "utf8").trim()).toBe("1");
     expect(fs.readFileSync(neighbour, "utf8")).toBe("0\n");
   });
 
-  it("refuses a box with no port on the bridge (another bridge's port does not count)", () => {
-    port("docker0", "veth9999999", 17);
-    port("shl1234abcd", "veth5d6e7f8", 19);
-    box(4242, 17);
-    expect(() => isolateBoxPort(net("shl1234abcd"), 4242, procRoot, sysClassNet)).toThrow(/no port on bridge shl1234abcd/);
+  it("refuses a port that is not on the bridge (another bridge's port does not count)", () => {
+    port("docker0", "shv0123456789ab");
+    expect(() => isolatePort("shl1234abcd", "shv0123456789ab", sysClassNet)).toThrow(/not a port of bridge shl1234abcd/);
   });
 
   it("fails loudly when the port cannot be isolated", () => {
-    port("shl1234abcd", "veth1a2b3c4", 17);
-    const isolated = path.join(sysClassNet, "shl1234abcd", "brif", "veth1a2b3c4", "isolated");
+    const isolated = port("shl1234abcd", "shv0123456789ab");
     fs.rmSync(isolated);
     fs.mkdirSync(isolated); // an unwritable flag, as on a kernel without port isolation
-    box(4242, 17);
-    expect(() => isolateBoxPort(net("shl1234abcd"), 4242, procRoot, sysClassNet)).toThrow();
+    expect(() => isolatePort("shl1234abcd", "shv0123456789ab", sysClassNet)).toThrow();
+  });
+
+  it("names a host port within Linux's 15 characters", () => {
+    expect(boxPortName("0123456789ab")).toBe("shv0123456789ab");
+    expect(boxPortName("0123456789ab").length).toBeLessThanOrEqual(15);
+  });
+
+  it("reads a namespace's interfaces from /proc/<pid>/net/dev", () => {
+    fs.mkdirSync(path.join(procRoot, "4242", "net"), { recursive: true });
+    fs.writeFileSync(
+      path.join(procRoot, "4242", "net", "dev"),
+      "Inter-|   Receive                            |  Transmit\n" +
+        " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets\n" +
+        "    lo:       0       0    0    0    0     0          0         0        0       0\n" +
+        "  eth0:    1042      12    0    0    0     0          0         0      936      10\n",
+    );
+    expect(interfacesOf(4242, procRoot)).toEqual(["lo", "eth0"]);
+  });
+
+  it("reads this process's own namespace for real", () => {
+    expect(interfacesOf(process.pid)).toContain("lo");
   });
 });
 
