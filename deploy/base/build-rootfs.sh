@@ -12,7 +12,8 @@ root="$work/rootfs"
 # docker-cli: trixie ships the CLI apart from docker.io. adduser and passwd: dockerd makes
 # its dockremap user (--userns-remap). debian-archive-keyring and gpgv: debootstrap checks
 # the box's Debian. tini: the container's init, which reaps what the engine leaves.
-packages="nodejs docker.io docker-cli docker-registry debootstrap debian-archive-keyring gpgv iptables btrfs-progs ca-certificates adduser passwd util-linux mount procps tini"
+# iproute2 and util-linux's nsenter: Shiplab links each box to the box bridge itself.
+packages="nodejs docker.io docker-cli docker-registry debootstrap debian-archive-keyring gpgv iptables iproute2 btrfs-progs ca-certificates adduser passwd util-linux mount procps tini"
 
 step() { echo "::step:: $*"; }
 

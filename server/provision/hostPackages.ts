@@ -11,6 +11,9 @@ const HOST_COMMANDS: Record<string, string> = {
   "docker-registry": "docker-registry",
   debootstrap: "debootstrap",
   iptables: "iptables",
+  // Each box's link to the box bridge (boxNetwork.ts, attachBox).
+  ip: "iproute2",
+  nsenter: "util-linux",
   // The data root of Shiplab's engine: btrfs, for a disk quota on every box.
   "mkfs.btrfs": "btrfs-progs",
 };
