@@ -1,6 +1,6 @@
 // Shiplab's Docker Engine restarts (an upgrade, a crash) while a learner is connected: the
-// box keeps running (the engine's live restore), nothing is removed, and the learner's
-// terminal works again (a new shell if the old one went with the engine's connection).
+// box keeps running (the engine's live restore), nothing is removed, the box keeps its
+// network, and the learner's terminal works again (a new shell if the old one went with the engine's connection).
 // This stops and starts the tests' own engine, which this test run started.
 import fs from "node:fs";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -52,5 +52,9 @@ it("keeps the learner's box and terminal across an engine restart", async () => 
   await until(async () => (await learner!.echoes(1).catch(() => [])).length === 2, 30_000, "the terminal to echo again");
   const inner = await lab.sandbox.exec(box, ["docker", "info", "--format", "{{.ServerVersion}}"]);
   expect(inner.code).toBe(0);
+  // Its link to the box bridge is Shiplab's, not the engine's: it is still there, and the
+  // box still reaches the lab gate through it.
+  const gate = await lab.sandbox.exec(box, ["bash", "-c", "timeout 3 bash -c 'echo > /dev/tcp/registry.lab/5000' && echo gate-open"]);
+  expect(gate.output).toContain("gate-open");
   expect(removed).toEqual([]);
 });
