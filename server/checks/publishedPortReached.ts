@@ -1,11 +1,14 @@
 // A container publishes a port (-p) and someone in the box really reached it through that
-// port. The evidence is the server's own access log (busybox httpd -v): a request through a
-// published port arrives from the network's gateway (the box's side of Docker's bridge),
-// while one made inside the container comes from 127.0.0.1 and one from another container
-// from that container's own address. Judged on containers created since the lesson opened.
+// port. The evidence is the server's own access log (busybox httpd -v). A request through a
+// published port arrives either from the network's gateway (the box's side of Docker's
+// bridge: `curl localhost:8080`, relayed by docker-proxy) or from one of the box's own
+// addresses (`wget <box address>:8080`: the kernel rewrites the destination and keeps the
+// source). One made inside the container comes from 127.0.0.1, and one from another
+// container from that container's address, inside one of the daemon's networks. Judged on
+// containers created since the lesson opened.
 import type Docker from "dockerode";
 import { commandLine, learnerContainers, nameOf, outputSince } from "./containerFacts.ts";
-import { httpdRequests } from "./httpdLog.ts";
+import { httpdRequests, inSubnet } from "./httpdLog.ts";
 import { msg, type CheckKind, type Localized } from "./types.ts";
 
 type Params = Record<string, never>;
@@ -36,6 +39,17 @@ async function gatewaysOf(docker: Docker, info: Docker.ContainerInspectInfo): Pr
   return out;
 }
 
+/** The subnets of all the daemon's networks: a client inside one is a container (or its gateway). */
+async function containerSubnets(docker: Docker): Promise<string[]> {
+  const nets = await docker.listNetworks();
+  return nets.flatMap((n) => (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])));
+}
+
+/** An IPv4 client outside loopback and outside every container network: the box itself. */
+function isTheBox(client: string, subnets: string[]): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(client) && !inSubnet(client, "127.0.0.0/8") && !subnets.some((s) => inSubnet(client, s));
+}
+
 async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: number | undefined): Promise<{ passed: boolean; why: Localized }> {
   const name = nameOf(info);
   const ports = publishedPorts(info);
@@ -60,7 +74,8 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: n
     };
   }
   const gateways = await gatewaysOf(docker, info);
-  const through = requests.find((r) => gateways.has(r.client));
+  const subnets = await containerSubnets(docker);
+  const through = requests.find((r) => gateways.has(r.client) || isTheBox(r.client, subnets));
   if (through) {
     return {
       passed: true,

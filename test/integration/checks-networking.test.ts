@@ -41,7 +41,7 @@ describe("networking.publish", () => {
   it("fails when another container reached the server's own address, not the published port", async () => {
     const since = await freshStart(lb);
     await run(lb, `docker run -d --name web -p 8080:80 ${SERVER}\nsleep 1\ndocker run --rm busybox wget -qO- http://$(docker inspect -f '{{.NetworkSettings.IPAddress}}' web)/hostname`);
-    expectResult(await grade(lb, "networking.publish", since), { passed: false, attempted: true, en: /was reached from 172\.17\.0\.\d+, which is inside the container or another container/ });
+    expectResult(await grade(lb, "networking.publish", since), { passed: false, attempted: true, en: /was reached from \d+\.\d+\.\d+\.\d+, which is inside the container or another container/ });
   });
 
   it("fails when the server does not log its requests (no -v)", async () => {
