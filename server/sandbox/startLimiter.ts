@@ -1,8 +1,11 @@
-// At most N box starts at once, learners before the warm pool: thirty learners arriving
-// together must not start thirty boxes at once on two cores (each start is a container,
-// a daemon and a cgroup hand-over; all at once, every one of them is slow), and a learner
-// waiting for a prompt must not wait behind boxes made for nobody yet.
-export type StartPriority = "learner" | "pool";
+// At most N box starts at once, learners' prompts first: thirty learners arriving together
+// must not start thirty boxes at once on two cores (each start is a container, a daemon
+// and a cgroup hand-over; all at once, every one of them is slow). A learner waiting for a
+// prompt goes before a daemon being started for a learner who has one (the daemon costs
+// more CPU than the prompt), and both go before boxes made for nobody yet (the warm pool).
+export type StartPriority = "learner" | "daemon" | "pool";
+
+const RANK: Record<StartPriority, number> = { learner: 0, daemon: 1, pool: 2 };
 
 export class StartLimiter {
   private running = 0;
@@ -14,9 +17,9 @@ export class StartLimiter {
     if (this.running >= this.max) {
       await new Promise<void>((go) => {
         const entry = { priority, go };
-        // A learner goes in front of every pool start still waiting, behind earlier learners.
-        const firstPool = priority === "learner" ? this.waiting.findIndex((w) => w.priority === "pool") : -1;
-        if (firstPool >= 0) this.waiting.splice(firstPool, 0, entry);
+        // In front of every waiting start of a later rank, behind those of its own.
+        const later = this.waiting.findIndex((w) => RANK[w.priority] > RANK[priority]);
+        if (later >= 0) this.waiting.splice(later, 0, entry);
         else this.waiting.push(entry);
       });
     } else {

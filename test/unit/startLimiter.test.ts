@@ -51,6 +51,23 @@ describe("StartLimiter", () => {
     expect(log).toEqual(["start busy", "start learner1", "start learner2", "start pool1"]);
   });
 
+  it("starts waiting learners' prompts before waiting daemons, and daemons before pool boxes", async () => {
+    const log: string[] = [];
+    const l = new StartLimiter(1);
+    const busy = gate(log, "busy");
+    const waiting = [["pool", "pool1"], ["daemon", "daemon1"], ["learner", "learner1"], ["daemon", "daemon2"], ["learner", "learner2"]] as const;
+    const gates = waiting.map(([, name]) => gate(log, name));
+    const all = [l.run("learner", busy.start), ...waiting.map(([priority], i) => l.run(priority, gates[i].start))];
+    await tick();
+    busy.finish();
+    for (const name of ["learner1", "learner2", "daemon1", "daemon2", "pool1"]) {
+      await tick();
+      gates[waiting.findIndex(([, n]) => n === name)].finish();
+    }
+    await Promise.all(all);
+    expect(log).toEqual(["start busy", "start learner1", "start learner2", "start daemon1", "start daemon2", "start pool1"]);
+  });
+
   it("frees the slot when a start fails", async () => {
     const l = new StartLimiter(1);
     await expect(l.run("learner", async () => Promise.reject(new Error("no engine")))).rejects.toThrow("no engine");
