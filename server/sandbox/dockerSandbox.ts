@@ -21,7 +21,7 @@ import { EngineApiTap } from "./engineApiTap.ts";
 import type { EngineApiCall } from "../protocol.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
 import { startBoxShell } from "./boxShell.ts";
-import { StartLimiter } from "./startLimiter.ts";
+import { StartLimiter, type QueuedStart } from "./startLimiter.ts";
 import type { SharedFile } from "../provision/boxSharedFiles.ts";
 import { BOX_DAEMONS_GOGC } from "../provision/labEngine.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
@@ -499,15 +499,22 @@ export class DockerSandbox implements SandboxManager {
    * learner can read and type meanwhile; a `docker` typed before it answers waits in the tap.
    * In two turns of the start limiter: the prompt's, then the daemon's, which waits behind
    * every learner still waiting for a prompt (a class arriving at once gets its prompts
-   * first: a box's daemon costs more CPU than its prompt). The learner's own `docker` starts
-   * it at once (the tap asks). Both turns bound the CPU the starts take. A daemon that never
-   * answers takes its box with it, as a box that died.
+   * first: a box's daemon costs more CPU than its prompt). A learner whose `docker` waits
+   * for it (the tap says so) moves up in front of the other daemons. Both turns bound the
+   * CPU the starts take. A daemon that never answers takes its box with it, as a box that
+   * died.
    */
   private createLearnerBox(learnerId: string): Promise<Box> {
+    // The daemon's place in the queue, once it has one; wanted before that, it queues in front.
+    const daemonTurn: { queued?: QueuedStart; wanted: boolean } = { wanted: false };
+    const wanted = () => {
+      daemonTurn.wanted = true;
+      daemonTurn.queued?.promote("learner");
+    };
     return new Promise<Box>((handOut, fail) => {
       const started = (async () => {
         const { box, daemonReady, startDaemon } = await this.starts.run("learner", async () => {
-          const made = await this.createBoxNow(learnerId, { holdDaemon: true });
+          const made = await this.createBoxNow(learnerId, { holdDaemon: { wanted } });
           this.daemons.set(made.box.id, made.daemonReady);
           try {
             await Promise.race([made.shellReady(), made.daemonReady]);
@@ -519,7 +526,8 @@ export class DockerSandbox implements SandboxManager {
           return made;
         });
         handOut(box);
-        await this.starts.run("daemon", async () => {
+        const priority = daemonTurn.wanted ? "learner" : "daemon";
+        await this.starts.run(priority, async () => {
           // Gone while it waited for its turn (its learner left): nothing to start.
           if (!this.daemons.has(box.id)) return;
           startDaemon();
@@ -536,7 +544,7 @@ export class DockerSandbox implements SandboxManager {
             if (this.list().some((b) => b.id === box.id)) await this.destroy(box.id, "died");
             else await this.removeBox(box, "died", false);
           }
-        });
+        }, (queued) => (daemonTurn.queued = queued));
       })()
         .catch(fail)
         .finally(() => this.inFlight.delete(started));
@@ -552,7 +560,8 @@ export class DockerSandbox implements SandboxManager {
    */
   private async createBoxNow(
     learnerId: string | undefined,
-    o: { holdDaemon?: boolean } = {},
+    /** Its daemon waits for startDaemon(); `wanted` hears when the learner's `docker` waits for it. */
+    o: { holdDaemon?: { wanted: () => void } } = {},
   ): Promise<{ box: Box; shellReady: () => Promise<void>; daemonReady: Promise<void>; startDaemon: () => void }> {
     const id = crypto.randomBytes(6).toString("hex");
     const boxDir = path.join(this.boxesDir, id);
@@ -568,8 +577,7 @@ export class DockerSandbox implements SandboxManager {
       daemonAnswered.catch(() => undefined); // told to the tap's callers, not an unhandled error
       const turn: DaemonTurn = {};
       const startDaemon = () => this.giveDaemonItsTurn(box, turn);
-      // A learner who runs `docker` gets their daemon at once, whatever else is waiting.
-      await this.openTap(box, daemonAnswered, startDaemon);
+      await this.openTap(box, daemonAnswered, o.holdDaemon?.wanted);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
       const container = await this.createContainerNamed(name, {
         Image: this.o.image,

@@ -301,6 +301,31 @@ async function daemonAnswered(srv: Srv, learnerId: string, startedAt: number, ti
   }
 }
 
+/**
+ * Ms from each learner's arrival until their box's daemon answers, polled every 250 ms from
+ * when the whole class has a prompt (a daemon up earlier counts as up then; the polls do
+ * not weigh on the prompts). Shiplab starts daemons after every waiting prompt.
+ */
+async function classDaemons(srv: Srv, cls: { learnerId: string; startedAt: number; promptMs: number }[]): Promise<number[]> {
+  if (srv.kind === "baseline") return cls.map((c) => c.promptMs);
+  const boxes = await boxesOf(srv.instance);
+  const sockets = cls.map((c) => boxes.find((b) => b.name.endsWith(`-l-${c.learnerId}`))?.socketPath);
+  const out: number[] = cls.map(() => NaN);
+  for (const deadline = Date.now() + 180_000; out.some((x) => Number.isNaN(x)) && Date.now() < deadline; await sleep(250)) {
+    await Promise.all(
+      cls.map(async (c, i) => {
+        // A warm box handed over may not carry its learner's name yet: it counts at the next look.
+        if (Number.isNaN(out[i]) && sockets[i] && (await daemonAnswers(sockets[i]!))) out[i] = performance.now() - c.startedAt;
+      }),
+    );
+    if (sockets.some((x) => !x)) {
+      const again = await boxesOf(srv.instance);
+      cls.forEach((c, i) => (sockets[i] ??= again.find((b) => b.name.endsWith(`-l-${c.learnerId}`))?.socketPath));
+    }
+  }
+  return out;
+}
+
 /** A box's memory as its engine reports it: usage minus inactive file cache. */
 async function boxMemory(container: string): Promise<number> {
   const s = (await engineDocker().getContainer(container).stats({ stream: false, "one-shot": true } as never)) as unknown as {
@@ -334,6 +359,11 @@ async function memoryNow(srv: Srv, engineIdle: number): Promise<{ learners: numb
 // Grading: a box daemon's event → the exercise shown passed on the learner's socket
 
 async function eventToPassed(l: SocketLearner, socketPath: string, exercise: string, command: string, action: string, timeoutMs = 120_000): Promise<number> {
+  // Timed from the daemon's event, so its events are read from the start: a box's daemon
+  // may still wait for its turn after a class arrived (box-init gives up waiting at 30 s).
+  for (const deadline = Date.now() + timeoutMs; !(await daemonAnswers(socketPath)); await sleep(200)) {
+    if (Date.now() > deadline) throw new Error(`the box's daemon did not answer within ${timeoutMs / 1000} s`);
+  }
   const events: { time: number; action: string }[] = [];
   const stream = (await new Docker({ socketPath }).getEvents({ filters: { type: ["image", "container"] } } as object)) as unknown as NodeJS.ReadableStream & { destroy(): void };
   let partial = "";
@@ -489,6 +519,8 @@ interface PhaseA {
   /** Keys 60 ms apart. */
   echoQuiet: number[];
   classPromptMs: number[];
+  /** Ms from each learner's arrival until their box's daemon answered (read once all have a prompt). */
+  classDaemonMs: number[];
   echoBusy: number[];
   /** Keys back to back (SocketLearner.echoes): the second of each pair waits out the batching window. */
   echoQuietBackToBack: number[];
@@ -528,7 +560,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
   const srv = await startServer(kind, 1);
   const learners: SocketLearner[] = [];
   const out: PhaseA = {
-    kind, round, pagePromptMs: [], pageMarks: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], echoBusy: [], echoQuietBackToBack: [], ctrlCs: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
+    kind, round, pagePromptMs: [], pageMarks: [], pageBytes: {}, echoQuiet: [], classPromptMs: [], classDaemonMs: [], echoBusy: [], echoQuietBackToBack: [], ctrlCs: [], echoBusyBackToBack: [], serverRssIdle: 0, serverRssLoaded: 0,
     learnersLoaded: 0, sharedResident: 0, boxEach: [], boxBytes: 0, pathBytes: 0, serverShareBytes: 0, engineIdle: 0, gradeAlone: [], gradeLoaded: [], gradeFailures: [],
   };
   try {
@@ -571,6 +603,7 @@ async function phaseA(kind: Kind, round: number, browser: Browser, o: Issue10Opt
     const cls = await classArrives(srv.url, code, o.classSize);
     learners.push(...cls.map((c) => c.l));
     out.classPromptMs = cls.map((c) => c.promptMs);
+    out.classDaemonMs = await classDaemons(srv, cls);
 
     say(`${kind} r${round}: echo beside ${o.classSize} printing terminals`);
     for (const c of cls) c.l.socket.emit("term:input", "while true; do echo line; sleep 0.2; done\r");
@@ -807,6 +840,9 @@ export async function issue10(o: Issue10Options): Promise<void> {
     row(`${label}: prompt p95`, ...both((k) => pct(xs(k), 0.95)), ms, "");
     row(`${label}: prompt max`, ...both((k) => Math.max(...xs(k))), ms, "≤5000 ms");
   }
+  const daemons = (k: Kind) => all(a, k, (x) => x.classDaemonMs ?? []);
+  row(`class of ${o.classSize} arrives, warm pool 1: daemon answers p50 (base: prompt)`, ...both((k) => pct(daemons(k).filter(Number.isFinite), 0.5)), ms, "");
+  row(`class of ${o.classSize} arrives, warm pool 1: daemon answers max (base: prompt)`, ...both((k) => Math.max(...daemons(k))), ms, "");
   row(`teacher's prepare ${o.classSize} → all ready (base: at once)`, ...both((k) => mean(of(b, k).map((x) => x.prepareMs))), ms, "");
   row("cold box (no pool): prompt p50", ...both((k) => pct(all(b, k, (x) => x.coldPromptMs), 0.5)), ms, "≤1000 ms");
   row("…its daemon answers (base: the prompt): p50", ...both((k) => pct(all(b, k, (x) => x.coldDaemonMs), 0.5)), ms, "");

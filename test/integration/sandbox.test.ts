@@ -454,7 +454,7 @@ describe("a new box's prompt before its daemon", () => {
       expect(fs.existsSync(marker(1)), "the second daemon waits for its turn").toBe(false);
       expect(await daemonAnswers(acquired[3].box.socketPath)).toBe(false);
 
-      // The last learner runs docker: their daemon starts now, before the second and third.
+      // The last learner runs docker: their daemon moves up, in front of the second and third.
       const early = await sh(acquired[3].box.container, "docker version --format '{{.Server.Os}}'");
       expect(early.code, early.out).toBe(0);
       expect(early.out).toContain("linux");

@@ -78,7 +78,7 @@ describe("the tap while the box's daemon starts", () => {
     const reply = get(listenPath, "/v1.47/version").then((r) => ((answered = true), r));
     await new Promise((r) => setTimeout(r, 100));
     expect(answered).toBe(false);
-    // The learner's `docker` asks for the daemon: the sandbox starts it then, whatever else waits.
+    // The learner's `docker` asks for the daemon: the sandbox moves its start up.
     expect(wanted).toBe(1);
     // Only now does the daemon listen: a request forwarded earlier would have met no socket.
     await fakeDaemon(path.join(dir, "docker.sock"));
