@@ -26,11 +26,11 @@ learner_side() {
 # The daemon's turn: the server says when (/shiplab/.daemon). A box's containerd and dockerd
 # cost more CPU than everything before the prompt (dockerd alone runs about a hundred
 # iptables commands); when a class arrives at once, the server lets every waiting learner
-# have a prompt first and starts the daemons after, a few at a time, or at once for a box
-# whose learner runs `docker`. Not forever: a server that went away meanwhile must not
-# leave the box without its daemon.
-# bash's `read -t` on a FIFO that nobody writes waits 50 ms without a process of its own:
-# thirty boxes waiting with a `sleep` each time would keep two cores busy starting them.
+# have a prompt first and starts the daemons after, a few at a time, those whose learner
+# runs `docker` first. Not forever: a server that went away meanwhile must not leave the
+# box without its daemon. bash's `read -t` on a FIFO that nobody writes waits 50 ms without
+# a process of its own: thirty boxes waiting with a `sleep` each time would keep two cores
+# busy starting them.
 daemons_turn() {
   [ -e /shiplab/.daemon ] && return 0
   rm -f /run/shiplab-daemons-turn && mkfifo /run/shiplab-daemons-turn

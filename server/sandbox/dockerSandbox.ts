@@ -51,8 +51,10 @@ export interface DockerSandboxOptions {
   idleTimeoutMs: number;
   maxLifetimeMs: number;
   warmPool: number;
-  /** Boxes started at once at most; learners' before the pool's. */
+  /** Boxes started at once at most; learners' prompts first, then their daemons, then the pool's. */
   boxStarts: number;
+  /** Daemon starts that may run beside boxStarts while prompts hold every slot (default 1; startLimiter.ts says why). */
+  daemonsBeside?: number;
   testRun: string | undefined;
   /** How often the reaper looks; defaults to a quarter of the shortest timeout, 1–30 s. */
   reapIntervalMs?: number;
@@ -130,7 +132,7 @@ export class DockerSandbox implements SandboxManager {
 
   constructor(private readonly o: DockerSandboxOptions) {
     this.boxesDir = path.join(o.stateDir, "boxes", o.instance);
-    this.starts = new StartLimiter(o.boxStarts);
+    this.starts = new StartLimiter(o.boxStarts, o.daemonsBeside ?? 1);
   }
 
   private learnerName(learnerId: string): string {

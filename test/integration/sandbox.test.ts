@@ -434,8 +434,8 @@ describe("a new box's prompt before its daemon", () => {
   });
 
   it("comes for a whole class before any of their daemons starts; a learner's `docker` starts theirs out of turn", async () => {
-    // One start at a time: each box's prompt, then the daemons in arrival order.
-    const sandbox = await sandboxFor(lab, config, { boxStarts: 1 });
+    // One start at a time and none beside: each box's prompt, then the daemons in arrival order.
+    const sandbox = await sandboxFor(lab, config, { boxStarts: 1, daemonsBeside: 0 });
     await sandbox.start();
     try {
       const seen: string[] = [];
