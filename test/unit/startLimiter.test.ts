@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { StartLimiter, type QueuedStart } from "../../server/sandbox/startLimiter.ts";
+import { StartLimiter } from "../../server/sandbox/startLimiter.ts";
 
 /** A start that finishes when told to, noting when it began. */
 function gate(log: string[], name: string) {
@@ -49,85 +49,6 @@ describe("StartLimiter", () => {
     p1.finish();
     await Promise.all(all);
     expect(log).toEqual(["start busy", "start learner1", "start learner2", "start pool1"]);
-  });
-
-  it("starts waiting learners' prompts before waiting daemons, and daemons before pool boxes", async () => {
-    const log: string[] = [];
-    const l = new StartLimiter(1);
-    const busy = gate(log, "busy");
-    const beside = gate(log, "beside");
-    const waiting = [["pool", "pool1"], ["daemon", "daemon1"], ["learner", "learner1"], ["daemon", "daemon2"], ["learner", "learner2"]] as const;
-    const gates = waiting.map(([, name]) => gate(log, name));
-    const all = [l.run("learner", busy.start), l.run("daemon", beside.start), ...waiting.map(([priority], i) => l.run(priority, gates[i].start))];
-    await tick();
-    busy.finish();
-    for (const name of ["learner1", "learner2", "daemon1", "daemon2", "pool1"]) {
-      await tick();
-      gates[waiting.findIndex(([, n]) => n === name)].finish();
-    }
-    beside.finish();
-    await Promise.all(all);
-    expect(log).toEqual(["start busy", "start beside", "start learner1", "start learner2", "start daemon1", "start daemon2", "start pool1"]);
-  });
-
-  it("runs one daemon start beside the full slots, and passes that slot only to daemons", async () => {
-    const log: string[] = [];
-    const l = new StartLimiter(1);
-    const [busy, learner, d1, d2, pool] = ["busy", "learner", "daemon1", "daemon2", "pool"].map((n) => gate(log, n));
-    const runs = [l.run("learner", busy.start), l.run("learner", learner.start), l.run("daemon", d1.start), l.run("daemon", d2.start), l.run("pool", pool.start)];
-    await tick();
-    // The learner waits for the only slot; one daemon runs beside it all the same.
-    expect(log).toEqual(["start busy", "start daemon1"]);
-    d1.finish();
-    await tick();
-    // The slot beside goes to the next daemon, not to the learner or the pool start.
-    expect(log).toEqual(["start busy", "start daemon1", "start daemon2"]);
-    d2.finish();
-    await tick();
-    expect(log).toHaveLength(3);
-    busy.finish();
-    await tick();
-    learner.finish();
-    await tick();
-    pool.finish();
-    await Promise.all(runs);
-    expect(log).toEqual(["start busy", "start daemon1", "start daemon2", "start learner", "start pool"]);
-    // Everything freed: two daemons at once again, one in each slot.
-    const [d3, d4, d5] = ["daemon3", "daemon4", "daemon5"].map((n) => gate(log, n));
-    const more = [l.run("daemon", d3.start), l.run("daemon", d4.start), l.run("daemon", d5.start)];
-    await tick();
-    expect(log.slice(5)).toEqual(["start daemon3", "start daemon4"]);
-    for (const g of [d3, d4, d5]) g.finish();
-    await Promise.all(more);
-  });
-
-  it("moves a waiting start up when it is promoted, never back, and not once it runs", async () => {
-    const log: string[] = [];
-    const l = new StartLimiter(1);
-    const busy = gate(log, "busy");
-    const beside = gate(log, "beside");
-    const names = ["daemon1", "daemon2", "learner1"];
-    const gates = names.map((n) => gate(log, n));
-    const queued: Record<string, QueuedStart> = {};
-    const all = [
-      l.run("learner", busy.start, () => log.push("busy queued")),
-      l.run("daemon", beside.start),
-      l.run("daemon", gates[0].start, (q) => (queued.daemon1 = q)),
-      l.run("daemon", gates[1].start, (q) => (queued.daemon2 = q)),
-      l.run("learner", gates[2].start),
-    ];
-    queued.daemon2.promote("learner"); // behind the learner already waiting, before daemon1
-    queued.daemon1.promote("pool"); // not a step back
-    await tick();
-    busy.finish();
-    for (const name of ["learner1", "daemon2", "daemon1"]) {
-      await tick();
-      gates[names.indexOf(name)].finish();
-      queued.daemon2.promote("learner"); // running or done: nothing happens
-    }
-    beside.finish();
-    await Promise.all(all);
-    expect(log).toEqual(["start busy", "start beside", "start learner1", "start daemon2", "start daemon1"]);
   });
 
   it("frees the slot when a start fails", async () => {
