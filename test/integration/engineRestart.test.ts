@@ -57,4 +57,4 @@ it("keeps the learner's box and terminal across an engine restart", async () => 
   const gate = await lab.sandbox.exec(box, ["bash", "-c", "timeout 3 bash -c 'echo > /dev/tcp/registry.lab/5000' && echo gate-open"]);
   expect(gate.output).toContain("gate-open");
   expect(removed).toEqual([]);
-});
+}, 300_000); // the engine may take minutes to answer again (labEngine.ts says why)
