@@ -6,6 +6,7 @@
 // source). One made inside the container comes from 127.0.0.1, and one from another
 // container from that container's address, inside one of the daemon's networks. Judged on
 // containers created since the lesson opened.
+import { isIPv4 } from "node:net";
 import type Docker from "dockerode";
 import { commandLine, learnerContainers, nameOf, outputSince } from "./containerFacts.ts";
 import { httpdRequests, inSubnet } from "./httpdLog.ts";
@@ -47,7 +48,7 @@ async function containerSubnets(docker: Docker): Promise<string[]> {
 
 /** An IPv4 client outside loopback and outside every container network: the box itself. */
 function isTheBox(client: string, subnets: string[]): boolean {
-  return /^\d+\.\d+\.\d+\.\d+$/.test(client) && !inSubnet(client, "127.0.0.0/8") && !subnets.some((s) => inSubnet(client, s));
+  return isIPv4(client) && !inSubnet(client, "127.0.0.0/8") && !subnets.some((s) => inSubnet(client, s));
 }
 
 async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: number | undefined): Promise<{ passed: boolean; why: Localized }> {

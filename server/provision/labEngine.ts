@@ -192,14 +192,14 @@ function engineAlive(p: LabEnginePaths): number | undefined {
   }
 }
 
+/** How long a starting engine may take to answer. */
+const ENGINE_ANSWER_MS = 180_000;
+
 /**
  * Stops Shiplab's engine and unmounts its disk (SHIPLAB_ON_STOP=remove, as in Shiplab's
  * container, where nothing outlives the server). Remove the boxes first: with
  * --live-restore the engine would leave them running. Safe when the engine is not running.
  */
-/** How long a starting engine may take to answer. */
-const ENGINE_ANSWER_MS = 180_000;
-
 export async function stopLabEngine(stateDir: string, log: Logger, timeoutMs = 60_000): Promise<void> {
   const p = labEnginePaths(stateDir);
   const pid = engineAlive(p);
