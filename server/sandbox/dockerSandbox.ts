@@ -579,10 +579,13 @@ export class DockerSandbox implements SandboxManager {
         HostConfig: {
           Init: true,
           Runtime: this.o.runtime,
-          // No network from Docker: the engine runs with --bridge none, so the default
-          // network is none at all, only loopback; confine() attaches the box to the box
+          // No network from Docker, only loopback: confine() attaches the box to the box
           // bridge itself (attachBox says why, and checks that Docker gave it nothing).
-          NetworkMode: "bridge",
+          // "none", not the default network (which --bridge none also leaves empty): a
+          // removed box on the default network left a stale sandbox in the engine's store,
+          // measured 6 of 6, each costing the engine's next start 0.33 s (183 after one
+          // day's test runs: 64 s); with "none", 0 of 6. ExtraHosts and Dns apply either way.
+          NetworkMode: "none",
           ExtraHosts: [`${LAB_REGISTRY_HOST}:${this.o.network.gateway}`],
           // Not the host's resolvers: a loopback one keeps every box lookup on this
           // machine (and fails it fast).
