@@ -27,22 +27,27 @@ export function publishedPorts(info: Docker.ContainerInspectInfo): string[] {
   return [...out];
 }
 
+/** The daemon's networks, asked for once per check run and only when a request needs judging. */
+type Networks = () => Promise<Docker.NetworkInspectInfo[]>;
+
+function networksOnce(docker: Docker): Networks {
+  let listed: Promise<Docker.NetworkInspectInfo[]> | undefined;
+  return () => (listed ??= docker.listNetworks());
+}
+
 /** The gateways of the networks a container is attached to (read from the networks themselves, as a stopped container keeps no addresses). */
-async function gatewaysOf(docker: Docker, info: Docker.ContainerInspectInfo): Promise<Set<string>> {
+function gatewaysOf(info: Docker.ContainerInspectInfo, nets: Docker.NetworkInspectInfo[]): Set<string> {
   const out = new Set<string>();
   for (const [name, ep] of Object.entries(info.NetworkSettings.Networks ?? {})) {
     if (ep.Gateway) out.add(ep.Gateway);
-    const net = (await docker.getNetwork(ep.NetworkID || name).inspect().catch(() => undefined)) as
-      | { IPAM?: { Config?: { Gateway?: string }[] } }
-      | undefined;
+    const net = nets.find((n) => (ep.NetworkID ? n.Id === ep.NetworkID : n.Name === name));
     for (const c of net?.IPAM?.Config ?? []) if (c.Gateway) out.add(c.Gateway);
   }
   return out;
 }
 
 /** The subnets of all the daemon's networks: a client inside one is a container (or its gateway). */
-async function containerSubnets(docker: Docker): Promise<string[]> {
-  const nets = await docker.listNetworks();
+function subnetsOf(nets: Docker.NetworkInspectInfo[]): string[] {
   return nets.flatMap((n) => (n.IPAM?.Config ?? []).flatMap((c) => (c.Subnet ? [c.Subnet] : [])));
 }
 
@@ -51,7 +56,7 @@ function isTheBox(client: string, subnets: string[]): boolean {
   return isIPv4(client) && !inSubnet(client, "127.0.0.0/8") && !subnets.some((s) => inSubnet(client, s));
 }
 
-async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: number | undefined): Promise<{ passed: boolean; why: Localized }> {
+async function judge(docker: Docker, networks: Networks, info: Docker.ContainerInspectInfo, since: number | undefined): Promise<{ passed: boolean; why: Localized }> {
   const name = nameOf(info);
   const ports = publishedPorts(info);
   const requests = httpdRequests(await outputSince(docker, info, since));
@@ -74,8 +79,9 @@ async function judge(docker: Docker, info: Docker.ContainerInspectInfo, since: n
       ),
     };
   }
-  const gateways = await gatewaysOf(docker, info);
-  const subnets = await containerSubnets(docker);
+  const nets = await networks();
+  const gateways = gatewaysOf(info, nets);
+  const subnets = subnetsOf(nets);
   const through = requests.find((r) => gateways.has(r.client) || isTheBox(r.client, subnets));
   if (through) {
     return {
@@ -118,9 +124,10 @@ export const publishedPortReached: CheckKind<Params> = {
         ),
       };
     }
+    const networks = networksOnce(docker);
     let first: Localized | undefined;
     for (const info of publishing) {
-      const r = await judge(docker, info, since);
+      const r = await judge(docker, networks, info, since);
       if (r.passed) return { passed: true, message: r.why };
       first ??= r.why;
     }
