@@ -11,6 +11,16 @@ set -eu
 i=0
 while [ ! -e /shiplab/.confined ] && [ "$i" -lt 3000 ]; do sleep 0.01; i=$((i + 1)); done
 
+# Names: the box gets no network from Docker, and so no /etc/hosts or /etc/resolv.conf
+# from it either (see dockerSandbox.ts). Written before anything here may look a name up,
+# and into the box's own disk. The server passes the lab registry's entry.
+read -r name < /etc/hostname || name=shiplab
+printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.1.1\t%s\n%s\n' "$name" "${SHIPLAB_HOSTS:-}" > /etc/hosts
+unset SHIPLAB_HOSTS
+# A box has no DNS server to ask: the lab registry's name is in /etc/hosts, and anything
+# else must fail at once rather than after a resolver time-out.
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
+
 # The learner's side of the box, as soon as it may run: the server hands the learner their
 # prompt once shell.sock is there, and the daemon comes about a second later.
 learner_side() {
@@ -63,18 +73,10 @@ else
   done < /proc/self/cgroup
 fi
 
-# /etc/hosts, /etc/hostname and /etc/resolv.conf are files the engine bind-mounts from its
-# own folder, outside the box's disk quota: keep their contents, drop the binds, so what a
-# learner writes there counts against the box's disk like every other file.
-for f in /etc/hosts /etc/hostname /etc/resolv.conf; do
-  if content=$(cat "$f" 2>/dev/null) && umount "$f" 2>/dev/null; then
-    printf '%s\n' "$content" > "$f"
-  fi
-done
-
-# A box has no DNS server to ask: the lab registry's name is in /etc/hosts, and anything
-# else must fail at once rather than after a resolver time-out.
-printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > /etc/resolv.conf
+# /etc/hostname is a file the engine bind-mounts from its own folder, outside the box's
+# disk quota: keep its contents, drop the bind, so what a learner writes there counts
+# against the box's disk like every other file (as /etc/hosts and /etc/resolv.conf do).
+if umount /etc/hostname 2>/dev/null; then printf '%s\n' "$name" > /etc/hostname; fi
 
 # /shiplab is a small host tmpfs: the server reads this box's daemon through the socket here.
 rm -f /shiplab/docker.sock /var/run/docker.pid
