@@ -286,9 +286,9 @@ export async function ensureLabEngine(stateDir: string, diskBytes: number, runti
   }
   // An engine answers only once it has restored its containers and cleared what removed
   // ones left behind: measured 0.33 s for each stale network sandbox on a 2-core machine,
-  // and a restart after a test run's 400 boxes found 183 (64 s). Boxes made since they
-  // have network mode "none" leave none, but an upgraded engine may still hold those of
-  // older boxes. A wait, not an error.
+  // and a restart after a test run's 400 boxes found 183 (64 s). Boxes made since
+  // have Docker's networking disabled and leave none, but an upgraded engine may still
+  // hold those of older boxes. A wait, not an error.
   const deadline = Date.now() + ENGINE_ANSWER_MS;
   let told = Date.now();
   while (!(await answers(docker))) {

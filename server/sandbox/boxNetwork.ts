@@ -88,8 +88,8 @@ export function portAddress(net: BoxNetwork, port: string, sysClassNet = "/sys/c
  */
 export async function attachBox(net: BoxNetwork, pid: number, boxId: string, taken: (address: string) => boolean): Promise<string> {
   // The box's own namespace must hold nothing but loopback: an interface Docker gave it
-  // would be a way around the bridge's rules (boxes are made with network mode "none";
-  // this checks that it stays so).
+  // would be a way around the bridge's rules (boxes are made with Docker's networking
+  // disabled; this checks that it stays so).
   const found = interfacesOf(pid);
   if (found.join(",") !== "lo") throw new Error(`the box (pid ${pid}) has network interfaces Shiplab did not give it: ${found.join(", ")}`);
   const port = boxPortName(boxId);
