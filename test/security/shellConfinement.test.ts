@@ -107,6 +107,30 @@ describe.each([
     }
   });
 
+  it.runIf(!killRelay)("keeps the terminal for the shell at its prompt, even when one of its jobs has taken the terminal", async () => {
+    // Bash 5.2 can be left so when Ctrl-C lands between its fork of a command and the child
+    // taking the terminal: bash back at its prompt, the child holding the terminal. Bash's
+    // next read then fails (EIO) and it logs out: the learner's shell ends by itself. A
+    // background job that takes the terminal on purpose makes the same state, without the race.
+    let out = "";
+    const on = (d: string) => (out += d);
+    learner.socket.on("term:output", on);
+    try {
+      learner.socket.emit(
+        "term:input",
+        `perl -MPOSIX -e '$SIG{TTOU} = "IGNORE"; open(my $t, "+<", "/dev/tty") or die; tcsetpgrp(fileno($t), getpgrp()) or die "$!"; print "ta"."ken-ok\\n"; sleep 120' &\r`,
+      );
+      await until(async () => out.includes("taken-ok") || undefined, 15_000, "the job to take the terminal");
+      // Bash is back at its prompt, waiting for a key, with the terminal not its own.
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(await typed("echo still-here")).toBe("still-here\n");
+      expect(out).not.toContain("logout");
+      expect(await typed("kill %1 && echo stopped")).toContain("stopped");
+    } finally {
+      learner.socket.off("term:output", on);
+    }
+  });
+
   it("shares every namespace, the cgroup, the capabilities and the seccomp filter of the box's daemon", async () => {
     // The prompt comes as soon as a shell can open; the box's init becomes its daemon about
     // a second later (longer on a loaded machine), so wait for the daemon before comparing.
