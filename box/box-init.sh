@@ -33,6 +33,22 @@ learner_side() {
   ln -sfn /shiplab/api.sock /var/run/docker.sock
 }
 
+# The daemon's turn: the server says when (/shiplab/.daemon). A box's containerd and dockerd
+# cost more CPU than everything before the prompt (dockerd alone runs about a hundred
+# iptables commands); when a class arrives at once, the server lets every waiting learner
+# have a prompt first and starts the daemons after, a few at a time, or at once for a box
+# whose learner runs `docker`. Not forever: a server that went away meanwhile must not
+# leave the box without its daemon.
+# bash's `read -t` on a FIFO that nobody writes waits 50 ms without a process of its own:
+# thirty boxes waiting with a `sleep` each time would keep two cores busy starting them.
+daemons_turn() {
+  [ -e /shiplab/.daemon ] && return 0
+  rm -f /run/shiplab-daemons-turn && mkfifo /run/shiplab-daemons-turn
+  bash -c 'exec 3<>/run/shiplab-daemons-turn
+    for ((i = 0; i < 600; i++)); do [ -e /shiplab/.daemon ] && break; read -r -t 0.05 -u 3 _; done' || true
+  rm -f /run/shiplab-daemons-turn
+}
+
 if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   # cgroup v2: our own writable mount; the box's processes move to a leaf ("init") so the
   # box's cgroup may hand its controllers down to the inner daemon's containers.
@@ -48,10 +64,12 @@ if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
   # Only now: a shell started before the move above could be left in the box's root
   # cgroup, which would then refuse to hand its controllers down.
   learner_side
+  daemons_turn
 else
   # Moving nothing, mounting only: the shells may start first (the mounts below took
   # 0.3 s of a cold box's start here, and the learner waited for them).
   learner_side
+  daemons_turn
   # cgroup v1 (or hybrid): mount each hierarchy the box is in; the cgroup namespace makes
   # the box's own cgroup the root of every mount. Only existing hierarchies can be
   # mounted from a user namespace, so no new one (and no release_agent) can be made.

@@ -21,7 +21,7 @@ import { EngineApiTap } from "./engineApiTap.ts";
 import type { EngineApiCall } from "../protocol.ts";
 import type { Acquired, Box, RemovalReason, SandboxManager } from "./sandboxManager.ts";
 import { startBoxShell } from "./boxShell.ts";
-import { StartLimiter } from "./startLimiter.ts";
+import { StartLimiter, type QueuedStart } from "./startLimiter.ts";
 import type { SharedFile } from "../provision/boxSharedFiles.ts";
 import { BOX_DAEMONS_GOGC } from "../provision/labEngine.ts";
 import type { ShellHandlers, ShellProcess, TerminalSize } from "../terminal/shellProcess.ts";
@@ -58,6 +58,11 @@ export interface DockerSandboxOptions {
   reapIntervalMs?: number;
 }
 
+/** When a box's daemon was let start (box-init waits for its turn); unset while it waits. */
+interface DaemonTurn {
+  at?: number;
+}
+
 interface Tracked {
   box: Box;
   attached: number;
@@ -75,6 +80,10 @@ const READY_TIMEOUT_MS = 90_000;
 export const MAX_PREPARED = 60;
 /** Written into the box's /shiplab once the host has confined it (box-init waits for it). */
 const CONFINED_MARKER = ".confined";
+/** Written into the box's /shiplab when its daemon may start (box-init waits for it, for a while). */
+const DAEMON_MARKER = ".daemon";
+/** How often a box whose daemon has not had its turn yet is checked for having died. */
+const HELD_POLL_MS = 1000;
 
 /** True when the Docker daemon behind `socketPath` answers a ping within 2 s. */
 export async function daemonAnswers(socketPath: string): Promise<boolean> {
@@ -375,12 +384,13 @@ export class DockerSandbox implements SandboxManager {
    * /shiplab/api.sock (box-init.sh), which is this server's. Calls are told with the box
    * as it is then (a warm box gets its learner later).
    */
-  private async openTap(box: Box, daemonReady?: Promise<void>): Promise<void> {
+  private async openTap(box: Box, daemonReady?: Promise<void>, daemonWanted?: () => void): Promise<void> {
     const tap = new EngineApiTap({
       listenPath: socketBeside(box.socketPath, API_TAP_SOCKET),
       daemonPath: box.socketPath,
       owner: this.o.boxRoot,
       daemonReady,
+      daemonWanted,
       onCall: (call) => {
         const now = this.list().find((b) => b.id === box.id);
         if (now) for (const l of this.apiCallListeners) l(now, call);
@@ -487,23 +497,40 @@ export class DockerSandbox implements SandboxManager {
    * A learner's box, handed out as soon as a shell can be opened in it: its daemon takes as
    * long again to start (1.2–1.9 s of a cold box's 3.3 s measured on a slow machine), and the
    * learner can read and type meanwhile; a `docker` typed before it answers waits in the tap.
-   * The start keeps its slot until the daemon answers, so starts stay bounded for the CPU.
-   * A daemon that never answers takes its box with it, as a box that died.
+   * In two turns of the start limiter: the prompt's, then the daemon's, which waits behind
+   * every learner still waiting for a prompt (a class arriving at once gets its prompts
+   * first: a box's daemon costs more CPU than its prompt). A learner whose `docker` waits
+   * for it (the tap says so) moves up in front of the other daemons. Both turns bound the
+   * CPU the starts take. A daemon that never answers takes its box with it, as a box that
+   * died.
    */
   private createLearnerBox(learnerId: string): Promise<Box> {
+    // The daemon's place in the queue, once it has one; wanted before that, it queues in front.
+    const daemonTurn: { queued?: QueuedStart; wanted: boolean } = { wanted: false };
+    const wanted = () => {
+      daemonTurn.wanted = true;
+      daemonTurn.queued?.promote("learner");
+    };
     return new Promise<Box>((handOut, fail) => {
-      const started = this.starts
-        .run("learner", async () => {
-          const { box, shellReady, daemonReady } = await this.createBoxNow(learnerId);
-          this.daemons.set(box.id, daemonReady);
+      const started = (async () => {
+        const { box, daemonReady, startDaemon } = await this.starts.run("learner", async () => {
+          const made = await this.createBoxNow(learnerId, { holdDaemon: { wanted } });
+          this.daemons.set(made.box.id, made.daemonReady);
           try {
-            await Promise.race([shellReady(), daemonReady]);
+            await Promise.race([made.shellReady(), made.daemonReady]);
           } catch (err) {
-            this.daemons.delete(box.id);
-            await this.removeBox(box, "died", false);
+            this.daemons.delete(made.box.id);
+            await this.removeBox(made.box, "died", false);
             throw err;
           }
-          handOut(box);
+          return made;
+        });
+        handOut(box);
+        const priority = daemonTurn.wanted ? "learner" : "daemon";
+        await this.starts.run(priority, async () => {
+          // Gone while it waited for its turn (its learner left): nothing to start.
+          if (!this.daemons.has(box.id)) return;
+          startDaemon();
           try {
             await daemonReady;
             this.daemons.delete(box.id);
@@ -517,7 +544,8 @@ export class DockerSandbox implements SandboxManager {
             if (this.list().some((b) => b.id === box.id)) await this.destroy(box.id, "died");
             else await this.removeBox(box, "died", false);
           }
-        })
+        }, (queued) => (daemonTurn.queued = queued));
+      })()
         .catch(fail)
         .finally(() => this.inFlight.delete(started));
       this.inFlight.add(started);
@@ -532,7 +560,9 @@ export class DockerSandbox implements SandboxManager {
    */
   private async createBoxNow(
     learnerId: string | undefined,
-  ): Promise<{ box: Box; shellReady: () => Promise<void>; daemonReady: Promise<void> }> {
+    /** Its daemon waits for startDaemon(); `wanted` hears when the learner's `docker` waits for it. */
+    o: { holdDaemon?: { wanted: () => void } } = {},
+  ): Promise<{ box: Box; shellReady: () => Promise<void>; daemonReady: Promise<void>; startDaemon: () => void }> {
     const id = crypto.randomBytes(6).toString("hex");
     const boxDir = path.join(this.boxesDir, id);
     const name = learnerId ? this.learnerName(learnerId) : this.poolName(id);
@@ -545,7 +575,9 @@ export class DockerSandbox implements SandboxManager {
       let daemon!: { resolve: () => void; reject: (err: Error) => void };
       const daemonAnswered = new Promise<void>((resolve, reject) => (daemon = { resolve, reject }));
       daemonAnswered.catch(() => undefined); // told to the tap's callers, not an unhandled error
-      await this.openTap(box, daemonAnswered);
+      const turn: DaemonTurn = {};
+      const startDaemon = () => this.giveDaemonItsTurn(box, turn);
+      await this.openTap(box, daemonAnswered, o.holdDaemon?.wanted);
       const gate = `http://${LAB_REGISTRY_HOST}:${this.o.gatePort}`;
       const container = await this.createContainerNamed(name, {
         Image: this.o.image,
@@ -625,10 +657,11 @@ export class DockerSandbox implements SandboxManager {
       box.container = container.id;
       await container.start();
       await this.confine(box);
+      if (!o.holdDaemon) startDaemon();
       const starting = { done: false };
-      const daemonReady = this.waitForDaemon(box).finally(() => (starting.done = true));
+      const daemonReady = this.waitForDaemon(box, turn).finally(() => (starting.done = true));
       daemonReady.then(daemon.resolve, daemon.reject);
-      return { box, shellReady: () => this.waitForShellRelay(box, starting), daemonReady };
+      return { box, shellReady: () => this.waitForShellRelay(box, starting), daemonReady, startDaemon };
     } catch (err) {
       // Never handed out: nobody is told it went (its learner hears why it failed instead).
       await this.removeBox(box, "died", false);
@@ -695,12 +728,30 @@ export class DockerSandbox implements SandboxManager {
     while (!daemon.done && !fs.existsSync(relay)) await new Promise((r) => setTimeout(r, 10));
   }
 
-  private async waitForDaemon(box: Box): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+  /**
+   * Until the daemon answers. Its time counts from its turn: a daemon held back while a
+   * class gets its prompts has not started yet (an image that does not wait for its turn
+   * is seen answering all the same).
+   */
+  private async waitForDaemon(box: Box, turn: DaemonTurn): Promise<void> {
     while (!(await daemonAnswers(box.socketPath))) {
-      if (Date.now() > deadline) throw new Error(`the Docker daemon in box ${this.nameOf(box)} did not start within ${READY_TIMEOUT_MS / 1000} s`);
+      if (turn.at !== undefined && Date.now() > turn.at + READY_TIMEOUT_MS) {
+        throw new Error(`the Docker daemon in box ${this.nameOf(box)} did not start within ${READY_TIMEOUT_MS / 1000} s`);
+      }
       if (!(await this.isRunning(box))) throw new Error(`box ${this.nameOf(box)} stopped while starting`);
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, turn.at === undefined ? HELD_POLL_MS : 50));
+    }
+  }
+
+  /** Lets the box's daemon start (box-init waits for the marker); once is enough. */
+  private giveDaemonItsTurn(box: Box, turn: DaemonTurn): void {
+    if (turn.at !== undefined) return;
+    turn.at = Date.now();
+    try {
+      fs.writeFileSync(path.join(path.dirname(box.socketPath), DAEMON_MARKER), "");
+    } catch (err) {
+      // The box's folder is gone with the box: waitForDaemon tells that.
+      this.o.log.warn(`box ${this.nameOf(box)}: could not give its daemon its turn: ${(err as Error).message}`);
     }
   }
 

@@ -34,6 +34,8 @@ export interface EngineApiTapOptions {
    * Absent: the daemon answers already.
    */
   daemonReady?: Promise<void>;
+  /** Called when a request has to wait for the daemon: the learner wants it now. */
+  daemonWanted?: () => void;
   onCall(call: EngineApiCall): void;
 }
 
@@ -120,6 +122,7 @@ export class EngineApiTap {
   private whenDaemonUp(go: () => void, fail: (why: string) => void): void {
     const starting = this.daemonStarting;
     if (!starting) return go();
+    this.o.daemonWanted?.();
     starting.then(
       () => {
         if (!this.disposed) go();

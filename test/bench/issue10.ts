@@ -304,8 +304,7 @@ async function daemonAnswered(srv: Srv, learnerId: string, startedAt: number, ti
 /**
  * Ms from each learner's arrival until their box's daemon answers, polled every 250 ms from
  * when the whole class has a prompt (a daemon up earlier counts as up then; the polls do
- * not weigh on the prompts). A box's daemon may answer long after its prompt (dockerd's start
- * is most of a box's CPU), and checks wait for it.
+ * not weigh on the prompts). Shiplab starts daemons after every waiting prompt.
  */
 async function classDaemons(srv: Srv, cls: { learnerId: string; startedAt: number; promptMs: number }[]): Promise<number[]> {
   if (srv.kind === "baseline") return cls.map((c) => c.promptMs);
@@ -361,7 +360,7 @@ async function memoryNow(srv: Srv, engineIdle: number): Promise<{ learners: numb
 
 async function eventToPassed(l: SocketLearner, socketPath: string, exercise: string, command: string, action: string, timeoutMs = 120_000): Promise<number> {
   // Timed from the daemon's event, so its events are read from the start: a box's daemon
-  // may still be starting after a class arrived.
+  // may still wait for its turn after a class arrived (box-init gives up waiting at 30 s).
   for (const deadline = Date.now() + timeoutMs; !(await daemonAnswers(socketPath)); await sleep(200)) {
     if (Date.now() > deadline) throw new Error(`the box's daemon did not answer within ${timeoutMs / 1000} s`);
   }

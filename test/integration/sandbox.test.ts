@@ -433,6 +433,40 @@ describe("a new box's prompt before its daemon", () => {
     await again.daemonReady;
   });
 
+  it("comes for a whole class before any of their daemons starts; a learner's `docker` starts theirs out of turn", async () => {
+    // One start at a time: each box's prompt, then the daemons in arrival order.
+    const sandbox = await sandboxFor(lab, config, { boxStarts: 1 });
+    await sandbox.start();
+    try {
+      const seen: string[] = [];
+      const ids = ["c1", "c2", "c3", "c4"].map((n) => `${n}00000000000000`);
+      const acquired = await Promise.all(
+        ids.map(async (id, i) => {
+          const a = await sandbox.acquire(id, { shellFirst: true });
+          seen.push(`prompt ${i + 1}`);
+          void a.daemonReady.then(() => seen.push(`daemon ${i + 1}`));
+          return a;
+        }),
+      );
+      const marker = (i: number) => path.join(path.dirname(acquired[i].box.socketPath), ".daemon");
+      // The first daemon's turn came with the last prompt; the others wait behind it.
+      expect(seen.slice(0, 4).sort()).toEqual(["prompt 1", "prompt 2", "prompt 3", "prompt 4"]);
+      expect(fs.existsSync(marker(1)), "the second daemon waits for its turn").toBe(false);
+      expect(await daemonAnswers(acquired[3].box.socketPath)).toBe(false);
+
+      // The last learner runs docker: their daemon moves up, in front of the second and third.
+      const early = await sh(acquired[3].box.container, "docker version --format '{{.Server.Os}}'");
+      expect(early.code, early.out).toBe(0);
+      expect(early.out).toContain("linux");
+      await Promise.all(acquired.map((a) => a.daemonReady));
+      expect(fs.statSync(marker(3)).mtimeMs).toBeLessThan(fs.statSync(marker(2)).mtimeMs);
+      expect(seen.indexOf("daemon 2")).toBeLessThan(seen.indexOf("daemon 3"));
+    } finally {
+      await sandbox.destroyAll();
+      await sandbox.dispose();
+    }
+  });
+
   it("goes with its box when the box dies before its daemon answers: the learner hears it died", async () => {
     const removed: [string, RemovalReason][] = [];
     const off = lab.sandbox.onRemoved((b, reason) => removed.push([b.id, reason]));

@@ -32,7 +32,7 @@ async function fakeDaemon(socketPath: string): Promise<void> {
   cleanups.unshift(() => server.close());
 }
 
-async function openTap(dir: string, daemonReady?: Promise<void>): Promise<{ tap: EngineApiTap; calls: EngineApiCall[]; listenPath: string }> {
+async function openTap(dir: string, daemonReady?: Promise<void>, daemonWanted?: () => void): Promise<{ tap: EngineApiTap; calls: EngineApiCall[]; listenPath: string }> {
   const calls: EngineApiCall[] = [];
   const listenPath = path.join(dir, "api.sock");
   const tap = new EngineApiTap({
@@ -40,6 +40,7 @@ async function openTap(dir: string, daemonReady?: Promise<void>): Promise<{ tap:
     daemonPath: path.join(dir, "docker.sock"),
     owner: { uid: process.getuid!(), gid: process.getgid!() },
     daemonReady,
+    daemonWanted,
     onCall: (c) => calls.push(c),
   });
   await tap.start();
@@ -70,11 +71,15 @@ describe("the tap while the box's daemon starts", () => {
   it("holds a request until the daemon answers, then forwards it, the wait counted in its time", async () => {
     const dir = tempDir();
     const up = deferred();
-    const { calls, listenPath } = await openTap(dir, up.promise);
+    let wanted = 0;
+    const { calls, listenPath } = await openTap(dir, up.promise, () => wanted++);
+    expect(wanted).toBe(0);
     let answered = false;
     const reply = get(listenPath, "/v1.47/version").then((r) => ((answered = true), r));
     await new Promise((r) => setTimeout(r, 100));
     expect(answered).toBe(false);
+    // The learner's `docker` asks for the daemon: the sandbox moves its start up.
+    expect(wanted).toBe(1);
     // Only now does the daemon listen: a request forwarded earlier would have met no socket.
     await fakeDaemon(path.join(dir, "docker.sock"));
     up.resolve();
@@ -126,10 +131,16 @@ describe("the tap while the box's daemon starts", () => {
     expect((await get(listenPath, "/_ping")).status).toBe(503);
   });
 
-  it("forwards at once when the daemon answers already", async () => {
+  it("forwards at once when the daemon answers already, and asks for no daemon", async () => {
     const dir = tempDir();
     await fakeDaemon(path.join(dir, "docker.sock"));
-    const { listenPath } = await openTap(dir);
+    let wanted = 0;
+    const up = deferred();
+    const { listenPath } = await openTap(dir, up.promise, () => wanted++);
+    up.resolve();
+    await up.promise;
+    await new Promise((r) => setImmediate(r));
     expect(await get(listenPath, "/info")).toEqual({ status: 200, body: "daemon saw /info" });
+    expect(wanted).toBe(0);
   });
 });
