@@ -152,13 +152,13 @@ static int waiting_for_keys(pid_t shell) {
  * Gives the terminal back to the shell when the shell waits at its prompt while another
  * process group holds the terminal. Bash 5.2 is left so when Ctrl-C lands between its fork
  * of a command and the child taking the terminal: bash abandons the command, takes the
- * terminal back and prints its prompt; then the child takes the terminal and waits, for
- * good, for bash to let it run. Bash's next read of the terminal fails (EIO, as for any
- * background reader) and it logs out: the learner's shell ends by itself (measured: about
- * 1 shell in 60 under load, Ctrl-C on a loop of short commands). Checked before keystrokes
- * reach the shell, which is when bash would read. The child, left in the background, runs
- * on once bash starts its next command; a job that took the terminal on purpose gets it
- * back as it would from a shell that does not wait for it.
+ * terminal back and prints its prompt; then the child, in a process group of its own,
+ * takes the terminal, and bash no longer waits for it. Bash's next read of the terminal
+ * fails (EIO, as for any background reader) and it logs out: the learner's shell ends by
+ * itself (measured: about 1 shell in 60 under load, Ctrl-C on a loop of short commands).
+ * Checked before keystrokes reach the shell, which is when bash would read. The child is
+ * left in the background; a job that took the terminal on purpose loses it as it would to
+ * any shell that does not wait for it.
  */
 static void give_back_terminal(pid_t shell, int master) {
   pid_t holder = 0;
