@@ -102,6 +102,15 @@ export function labEngineArgs(p: LabEnginePaths, runtimes: Record<string, string
     "--iptables=false",
     "--ip-masq=false",
     "--ip-forward=false",
+    // The networks it makes (the box bridge) never take 172.17.0.0/16: a box's own Docker
+    // gives its default bridge the first of Docker's pools that no route in the box covers,
+    // so a box bridge there (an engine's first network after its start takes it; a test run
+    // met it) moves the learners' bridges to 172.18, where the lessons, like every Docker
+    // guide, say 172.17.0.1. Docker's own default pools, but for that one.
+    "--default-address-pool", "base=172.18.0.0/15,size=16",
+    "--default-address-pool", "base=172.20.0.0/14,size=16",
+    "--default-address-pool", "base=172.24.0.0/13,size=16",
+    "--default-address-pool", "base=192.168.0.0/16,size=20",
     // Boxes keep running while the engine restarts (an upgrade, a crash): learners keep
     // their boxes, and their shells come back with Enter.
     "--live-restore",
