@@ -109,7 +109,6 @@ it("judges an answer when it is submitted, never again on later events, and allo
   // A guess at the address the next container will get: the one after secret-keeper's (the
   // set-up's, the first on the box's own bridge, whose subnet the box's daemon chose).
   const keeper = (await sh(box.container, "docker inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' secret-keeper")).out.trim();
-  expect(keeper).toMatch(/^\d+\.\d+\.\d+\.2$/);
   // Where the lessons say it is: the box bridge leaves 172.17/16 to the box's own Docker
   // (the lab engine's address pools).
   expect(keeper).toBe("172.17.0.2");
